@@ -1,0 +1,4 @@
+export * from './roles';
+export * from './ability';
+export * from './schemas';
+export * from './errors';

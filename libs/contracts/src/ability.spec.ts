@@ -20,6 +20,7 @@ describe('defineAbilityFor', () => {
     const a = defineAbilityFor({ userId: me, role: 'owner', orgId });
     expect(a.can('create', subject('User', { id: other, role: 'owner' }))).toBe(true);
     expect(a.can('verify', 'AuditEvent')).toBe(true);
+    expect(a.can('manage', 'Platform')).toBe(false);
   });
 
   it('gives a manager the directory but no changes and no audit', () => {
@@ -33,6 +34,7 @@ describe('defineAbilityFor', () => {
     const a = defineAbilityFor({ userId: me, role: 'annotator', orgId });
     expect(a.can('read', subject('User', { id: me, role: 'annotator' }))).toBe(true);
     expect(a.can('read', subject('User', { id: other, role: 'annotator' }))).toBe(false);
+    expect(a.can('list', 'User')).toBe(false);
     expect(a.can('delete', subject('ApiToken', { userId: me }))).toBe(true);
     expect(a.can('delete', subject('ApiToken', { userId: other }))).toBe(false);
   });
@@ -40,6 +42,7 @@ describe('defineAbilityFor', () => {
   it('gives the operator organizations and nothing inside them', () => {
     const a = defineAbilityFor({ userId: me, role: 'operator', orgId: null });
     expect(a.can('create', 'Organization')).toBe(true);
+    expect(a.can('manage', 'Platform')).toBe(true);
     expect(a.can('read', 'User')).toBe(false);
     expect(a.can('read', 'AuditEvent')).toBe(false);
     expect(a.can('create', 'ApiToken')).toBe(false);

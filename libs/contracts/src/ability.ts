@@ -5,10 +5,10 @@ import type { OrgRole, Role } from './roles';
  * The one vocabulary of actions and subjects. The API builds an ability from it per request; the web
  * app builds the same ability only to hide what a user cannot do.
  */
-export const ACTIONS = ['manage', 'create', 'read', 'update', 'delete', 'verify'] as const;
+export const ACTIONS = ['manage', 'list', 'create', 'read', 'update', 'delete', 'verify'] as const;
 export type Action = (typeof ACTIONS)[number];
 
-export const SUBJECTS = ['Organization', 'User', 'ApiToken', 'AuditEvent', 'all'] as const;
+export const SUBJECTS = ['Platform', 'Organization', 'User', 'ApiToken', 'AuditEvent', 'all'] as const;
 export type SubjectName = (typeof SUBJECTS)[number];
 
 /** Plain objects tagged with `__caslSubjectType__` (CASL's `subject()` helper) carry their fields. */
@@ -48,7 +48,8 @@ export function defineAbilityFor(principal: AbilityPrincipal): AppAbility {
 
   if (role === 'operator') {
     // The operator runs the instance: organizations, never their contents.
-    can(['create', 'read', 'update'], 'Organization');
+    can('manage', 'Platform');
+    can(['list', 'create', 'read', 'update'], 'Organization');
     return build();
   }
 
@@ -59,16 +60,16 @@ export function defineAbilityFor(principal: AbilityPrincipal): AppAbility {
 
   if (role === 'manager') {
     // The directory needed to pick project members.
-    can('read', 'User');
+    can(['list', 'read'], 'User');
   }
   if (role === 'admin') {
-    can('read', 'User');
+    can(['list', 'read'], 'User');
     // Admins manage staff; only an owner creates, changes or appoints owners and admins.
     can(['create', 'update'], 'User', { role: { $in: STAFF_ROLES } });
     can(['read', 'verify'], 'AuditEvent');
   }
   if (role === 'owner') {
-    can(['read', 'create', 'update'], 'User');
+    can(['list', 'read', 'create', 'update'], 'User');
     can(['read', 'verify'], 'AuditEvent');
     can('update', 'Organization', { id: orgId ?? '' });
   }

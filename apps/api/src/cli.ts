@@ -1,0 +1,107 @@
+import 'reflect-metadata';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Command } from 'commander';
+import pg from 'pg';
+import pino from 'pino';
+import { verifyChain } from './core/audit/audit.service';
+import { ConfigError, loadConfig, type AppConfig } from './core/config/config';
+import { assertRuntimeRoleIsSafe, provisionRuntimeRole } from './core/db/bootstrap';
+import { createAppDataSource } from './app';
+import { prepareDatabase, type Database } from './main';
+
+/**
+ * When `npm start` is already serving from the embedded server, the CLI connects to that server (its
+ * port is in postmaster.pid) instead of starting a second one on the same data directory.
+ */
+async function runningEmbeddedUrl(config: AppConfig): Promise<string | null> {
+  const dir = path.join(config.dataDir, 'pg');
+  try {
+    const pid = (await fs.readFile(path.join(dir, 'postmaster.pid'), 'utf8')).split('\n');
+    const processId = Number(pid[0]);
+    const port = Number(pid[3]);
+    process.kill(processId, 0);
+    const password = (await fs.readFile(path.join(config.dataDir, 'secrets', 'postgres-superuser-password'), 'utf8')).trim();
+    return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/enclave`;
+  } catch {
+    return null;
+  }
+}
+
+async function openDatabase(config: AppConfig): Promise<Database> {
+  const log = pino({ level: 'warn', name: 'enclave-cli' });
+  if (!config.databaseUrl) {
+    const running = await runningEmbeddedUrl(config);
+    if (running) {
+      const appUrl = await provisionRuntimeRole(running, { statementTimeoutMs: config.statementTimeoutMs });
+      await assertRuntimeRoleIsSafe(appUrl);
+      return { migratorUrl: running, appUrl };
+    }
+  }
+  return prepareDatabase(config, log);
+}
+
+async function auditVerify(opts: { org: string }): Promise<number> {
+  const config = loadConfig();
+  const db = await openDatabase(config);
+  const ds = createAppDataSource(db.appUrl, config);
+  await ds.initialize();
+  try {
+    const client = new pg.Client({ connectionString: db.appUrl });
+    await client.connect();
+    const found = await client.query<{ org_id: string | null }>('SELECT platform_org_id_by_slug($1) AS org_id', [opts.org]);
+    await client.end();
+    const orgId = found.rows[0]?.org_id;
+    if (!orgId) {
+      process.stderr.write(`no organization with the slug "${opts.org}"\n`);
+      return 2;
+    }
+    const result = await ds.transaction(async (em) => {
+      await em.query(
+        "SELECT set_config('app.org_id', $1, true), set_config('app.user_id', '', true), set_config('app.role', 'system', true)",
+        [orgId],
+      );
+      return verifyChain(em, orgId);
+    });
+    if (result.valid) {
+      process.stdout.write(`audit chain of ${opts.org}: valid (${result.checked} events checked)\n`);
+      return 0;
+    }
+    process.stdout.write(
+      `audit chain of ${opts.org}: BROKEN at event ${result.brokenAt}: ${result.reason} (${result.checked} events before it are intact)\n`,
+    );
+    return 1;
+  } finally {
+    await ds.destroy();
+    await db.embedded?.stop();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command('enclave').description('Enclave administration').exitOverride();
+  let code = 0;
+  program
+    .command('audit:verify')
+    .description("recompute an organization's audit chain and name the first broken link")
+    .requiredOption('--org <slug>', 'the organization slug')
+    .action(async (opts: { org: string }) => {
+      code = await auditVerify(opts);
+    });
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    const e = err as { exitCode?: number; code?: string };
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+    if (typeof e.exitCode === 'number') return e.exitCode || 2;
+    throw err;
+  }
+  return code;
+}
+
+main(process.argv).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,103 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** Who a transaction acts for. `orgId: null` is the operator (and pre-tenant work): no tenant rows. */
+export interface TenantScope {
+  orgId: string | null;
+  userId: string | null;
+  role: string;
+}
+
+interface TxStore {
+  em: EntityManager;
+  scope: TenantScope;
+}
+
+const txStorage = new AsyncLocalStorage<TxStore>();
+
+export const APP_DATA_SOURCE = Symbol('APP_DATA_SOURCE');
+
+const SET_SCOPE_SQL =
+  "SELECT set_config('app.org_id', $1, true), set_config('app.user_id', $2, true), set_config('app.role', $3, true)";
+
+/**
+ * The one tenant-transaction helper. Every request (and job) that touches a tenant table runs inside
+ * `inTenant`, which opens one transaction on the runtime role's pool and scopes it with
+ * transaction-local settings; row-level security reads them. Services get the transaction's
+ * EntityManager from `em`, carried by AsyncLocalStorage, never from the global pool.
+ */
+@Injectable()
+export class Db {
+  constructor(@Inject(APP_DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  async inTenant<T>(scope: TenantScope, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (txStorage.getStore()) {
+      // A second connection inside a request would see neither the first's uncommitted rows nor its
+      // scope, and a pool of one would deadlock: nesting is a bug.
+      throw new Error('inTenant called inside a tenant transaction');
+    }
+    return this.dataSource.transaction(async (em) => {
+      await em.query(SET_SCOPE_SQL, [scope.orgId ?? '', scope.userId ?? '', scope.role]);
+      return txStorage.run({ em, scope }, () => work(em));
+    });
+  }
+
+  /** The current tenant transaction's EntityManager. */
+  get em(): EntityManager {
+    const store = txStorage.getStore();
+    if (!store) throw new Error('no tenant transaction: wrap the work in Db.inTenant');
+    return store.em;
+  }
+
+  /** Rows of a statement in the current tenant transaction (RETURNING rows for writes). */
+  async sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+    const runner = this.em.queryRunner;
+    if (!runner) throw new Error('tenant transaction without a query runner');
+    const result = await runner.query(text, params, true);
+    return result.records as T[];
+  }
+
+  /** The number of rows a write in the current tenant transaction touched. */
+  async exec(text: string, params: unknown[] = []): Promise<number> {
+    const runner = this.em.queryRunner;
+    if (!runner) throw new Error('tenant transaction without a query runner');
+    const result = await runner.query(text, params, true);
+    return result.affected ?? result.records.length;
+  }
+
+  get scope(): TenantScope {
+    const store = txStorage.getStore();
+    if (!store) throw new Error('no tenant transaction: wrap the work in Db.inTenant');
+    return store.scope;
+  }
+
+  get inTransaction(): boolean {
+    return txStorage.getStore() !== undefined;
+  }
+
+  /**
+   * The operator's requests run with no tenant. Creating or suspending an organization writes that
+   * organization's rows (and its audit chain) under its own scope, inside the same transaction, and
+   * restores "no tenant" afterwards.
+   */
+  async actingFor<T>(orgId: string, work: () => Promise<T>): Promise<T> {
+    const store = txStorage.getStore();
+    if (!store) throw new Error('actingFor needs a transaction');
+    const inner: TenantScope = { orgId, userId: store.scope.userId, role: store.scope.role };
+    await store.em.query(SET_SCOPE_SQL, [orgId, inner.userId ?? '', inner.role]);
+    try {
+      return await txStorage.run({ em: store.em, scope: inner }, work);
+    } finally {
+      await store.em.query(SET_SCOPE_SQL, [store.scope.orgId ?? '', store.scope.userId ?? '', store.scope.role]);
+    }
+  }
+
+  /**
+   * Queries on the pool outside any tenant transaction: only the platform tables and the narrow
+   * SECURITY DEFINER lookups (login, session, token) may go through here.
+   */
+  async preTenant<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.dataSource.query(sql, params)) as T[];
+  }
+}

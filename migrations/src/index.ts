@@ -1,0 +1,9 @@
+import { Core1764374400000 } from './1764374400000-core';
+
+/** Every migration, oldest first. The API runs them as the migrator role at start. */
+export const MIGRATIONS = [Core1764374400000];
+
+/** The group role the runtime login role belongs to; every grant goes to it. */
+export const RUNTIME_GROUP_ROLE = 'enclave_runtime';
+/** Owns the narrow pre-tenant lookup functions; nobody logs in as it. */
+export const AUTH_FUNCTION_ROLE = 'enclave_auth';

@@ -52,13 +52,18 @@ export async function createApp(config: AppConfig, dataSource: DataSource): Prom
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy ?? false);
   app.disable('x-powered-by');
-  app.use(
+  const headers = (styleSrc: string[]) =>
     helmet({
-      contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+      contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES, styleSrc } },
       crossOriginEmbedderPolicy: true,
       strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
       referrerPolicy: { policy: 'no-referrer' },
-    }),
+    });
+  const strict = headers(["'self'"]);
+  // Swagger UI's page carries inline styles (never inline scripts): only /api/docs relaxes style-src.
+  const docs = headers(["'self'", "'unsafe-inline'"]);
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    req.path === '/api/docs' || req.path.startsWith('/api/docs/') ? docs(req, res, next) : strict(req, res, next),
   );
   app.use(cookieParser());
   app.setGlobalPrefix('api/v1', { exclude: [] });

@@ -29,7 +29,9 @@ export class UuidPipe implements PipeTransform<unknown, string> {
 }
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  // OpenAPI 3.0 embeds plain schemas: no `$schema` dialect marker.
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
 }
 
 /** Documents a zod-validated body in the OpenAPI document. */

@@ -83,6 +83,8 @@ export async function createApp(config: AppConfig, dataSource: DataSource): Prom
     yamlDocumentUrl: 'api/v1/openapi.yaml',
     useGlobalPrefix: false,
     customSiteTitle: 'Enclave API',
+    // No badge fetched from the public validator: nothing leaves the instance.
+    swaggerOptions: { validatorUrl: null },
   });
 
   if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {

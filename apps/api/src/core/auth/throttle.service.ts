@@ -49,6 +49,18 @@ export class LoginThrottle {
         [key, windowSeconds, max],
       );
     }
+    // About one failure in a hundred sweeps expired counters, so the table stays small under attack.
+    if (Math.random() < 0.01) await this.prune();
+  }
+
+  /** Forgets counters whose window and block are long over; called now and then, never on every request. */
+  async prune(): Promise<void> {
+    await this.db.preTenant(
+      `DELETE FROM auth_throttle
+        WHERE window_started_at < now() - make_interval(secs => $1 * 2)
+          AND (blocked_until IS NULL OR blocked_until < now())`,
+      [this.config.throttle.windowSeconds],
+    );
   }
 
   /** A successful sign-in clears the account's count (never the address's: one good account must not unlock guessing). */

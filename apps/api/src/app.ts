@@ -10,6 +10,7 @@ import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import type { AppConfig } from './core/config/config';
+import { genRequestId } from './core/http/logging';
 
 /** The web app's build output, served on the same origin. */
 export const WEB_DIST = path.resolve(__dirname, '../../web/dist');
@@ -50,6 +51,12 @@ export async function createApp(config: AppConfig, dataSource: DataSource): Prom
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  // A request id on every answer, also outside the API routes (docs, OpenAPI, unknown paths); on API
+  // routes the logger's middleware assigns it again, to the request and the header alike.
+  app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
+    req.id = genRequestId(req, res);
+    next();
+  });
   app.set('trust proxy', config.trustProxy ?? false);
   app.disable('x-powered-by');
   const headers = (styleSrc: string[]) =>

@@ -118,6 +118,9 @@ async function main(): Promise<void> {
     force.unref();
     try {
       // Stop accepting, let in-flight requests finish (their transactions commit), then close the pool.
+      // A request already sent but not yet read (accept queue, socket buffer) is in flight too, yet
+      // server.close() resets such connections as idle: give the event loop a moment to read them first.
+      await new Promise((resolve) => setTimeout(resolve, 250));
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await app.close();

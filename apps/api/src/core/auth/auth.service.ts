@@ -200,6 +200,8 @@ export class AuthService {
       const principal = await this.resolveToken(m[1]!);
       if (!principal) throw new AppError('UNAUTHENTICATED', 'the API token is unknown, expired or revoked');
       if (!SAFE_METHODS.has(req.method) && !principal.scopes?.includes('write')) {
+        // As for CSRF below: the principal is known, so the denial is audited against its organization.
+        req.principal = principal;
         throw new AppError('TOKEN_SCOPE', 'this API token has no "write" scope', [], { auditDenial: true });
       }
       return principal;

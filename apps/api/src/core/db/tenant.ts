@@ -86,10 +86,20 @@ export class Db {
     if (!store) throw new Error('actingFor needs a transaction');
     const inner: TenantScope = { orgId, userId: store.scope.userId, role: store.scope.role };
     await store.em.query(SET_SCOPE_SQL, [orgId, inner.userId ?? '', inner.role]);
+    let failed = false;
     try {
       return await txStorage.run({ em: store.em, scope: inner }, work);
+    } catch (err) {
+      failed = true;
+      throw err;
     } finally {
-      await store.em.query(SET_SCOPE_SQL, [store.scope.orgId ?? '', store.scope.userId ?? '', store.scope.role]);
+      // After a failed statement the transaction is aborted (it rolls back): restoring the scope fails
+      // too, and must not replace the work's own error (a 409 would become a 500).
+      await store.em
+        .query(SET_SCOPE_SQL, [store.scope.orgId ?? '', store.scope.userId ?? '', store.scope.role])
+        .catch((err: unknown) => {
+          if (!failed) throw err;
+        });
     }
   }
 

@@ -90,6 +90,7 @@ export function mapError(err: unknown, req?: EnclaveRequest): Mapped {
       case '22008':
       case '22003':
       case '22001':
+      case '22021': // a NUL character (or a bad byte) in text: PostgreSQL cannot store it
         return { status: 400, code: 'INVALID_PARAMETER', message: 'a value has the wrong type or is out of range', details: [] };
       case '42501':
         // Row-level security refused a write: the row belongs to another tenant or is not visible.

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import type { Db, TenantScope } from '../src/core/db/tenant';
+import { hash32 } from './pg';
+
+/** One organization's side of an isolation probe: how many rows it has and the key of one of them. */
+export interface OrgSide {
+  orgId: string;
+  /** A user of the organization, for rows that reference one. */
+  userId: string;
+  /** How many rows of the table belong to the organization. */
+  count: number;
+  /** The value of the key column (after org_id) of one of its rows; unused when `keyColumn` is null. */
+  key: unknown;
+}
+
+/** How to poke one tenant table: everything else in the probe is the same for every table. */
+export interface TableProbe {
+  /** Table name, schema-qualified when not in `public`. */
+  table: string;
+  /** The primary-key column after org_id (`id`, `seq`), or null when org_id alone is the key. */
+  keyColumn: string | null;
+  /** A harmless assignment for UPDATE probes (`name = name`). */
+  touch: string;
+  /** A valid INSERT of a new row that claims `side.orgId`. */
+  insert(side: OrgSide): { sql: string; params: unknown[] };
+  /** False when no new row of one's own organization can exist (organizations: one row per tenant). */
+  ownInsertPossible?: boolean;
+}
+
+const RLS_REFUSAL = /new row violates row-level security policy/;
+const PRIVILEGE_REFUSAL = /permission denied for (table|relation)/;
+
+class Rollback extends Error {}
+
+type Attempt<T> = { ok: true; value: T } | { ok: false; error: Error };
+
+/** Runs `work` under `scope` and always rolls it back, reporting what the statement did or the error it raised. */
+async function attempt<T>(db: Db, scope: TenantScope, work: () => Promise<T>): Promise<Attempt<T>> {
+  let outcome: Attempt<T> | undefined;
+  try {
+    await db.inTenant(scope, async () => {
+      outcome = { ok: true, value: await work() };
+      throw new Rollback('probe rollback');
+    });
+  } catch (err) {
+    if (!(err instanceof Rollback)) outcome = { ok: false, error: err as Error };
+  }
+  return outcome!;
+}
+
+const scopeOf = (orgId: string | null): TenantScope => ({ orgId, userId: null, role: 'system' });
+
+/**
+ * Probes one tenant table from tenant A's scope against tenant B's rows and returns every way the
+ * isolation failed, as readable sentences (an empty list means the table is isolated). Every write is
+ * rolled back, so the probe can run against tables that leak. It is deliberately the same function
+ * for the real tables and for the broken scratch tables that prove it reports leaks.
+ */
+export async function findIsolationLeaks(db: Db, probe: TableProbe, a: OrgSide, b: OrgSide): Promise<string[]> {
+  const problems: string[] = [];
+  const t = probe.table;
+  const asA = scopeOf(a.orgId);
+
+  // 1. What A's scope sees at all.
+  const seen = await db.inTenant(asA, () =>
+    db.sql<{ org_id: string; n: number }>(`SELECT org_id::text AS org_id, count(*)::int AS n FROM ${t} GROUP BY org_id`),
+  );
+  for (const row of seen) {
+    if (row.org_id !== a.orgId) problems.push(`${t}: tenant A's scope sees ${row.n} row(s) of another tenant`);
+  }
+  const own = seen.find((r) => r.org_id === a.orgId)?.n ?? 0;
+  if (own !== a.count) problems.push(`${t}: tenant A's scope sees ${own} of its own ${a.count} row(s)`);
+
+  // 2. B's row by its primary key.
+  const byKey = await db.inTenant(asA, () =>
+    probe.keyColumn
+      ? db.sql(`SELECT 1 FROM ${t} WHERE org_id = $1 AND ${probe.keyColumn} = $2`, [b.orgId, b.key])
+      : db.sql(`SELECT 1 FROM ${t} WHERE org_id = $1`, [b.orgId]),
+  );
+  if (byKey.length > 0) problems.push(`${t}: tenant A's scope reads tenant B's row by its key`);
+
+  // 3. INSERT claiming B. The same statement claiming A must work, or the refusal would prove nothing.
+  if (probe.ownInsertPossible !== false) {
+    const mine = probe.insert(a);
+    const ownInsert = await attempt(db, asA, () => db.exec(mine.sql, mine.params));
+    if (!ownInsert.ok) problems.push(`${t}: the probe's INSERT fails even for tenant A itself: ${ownInsert.error.message}`);
+  }
+  const theirs = probe.insert(b);
+  const crossInsert = await attempt(db, asA, () => db.exec(theirs.sql, theirs.params));
+  if (crossInsert.ok) problems.push(`${t}: tenant A's scope may INSERT a row for tenant B`);
+  else if (!RLS_REFUSAL.test(crossInsert.error.message)) {
+    problems.push(`${t}: INSERT for tenant B was refused, but not by the RLS WITH CHECK: ${crossInsert.error.message}`);
+  }
+
+  // 4. UPDATE and DELETE of B's rows: nothing to touch (or no privilege at all).
+  for (const [verb, sql] of [
+    ['UPDATE', `UPDATE ${t} SET ${probe.touch} WHERE org_id = $1`],
+    ['DELETE', `DELETE FROM ${t} WHERE org_id = $1`],
+  ] as const) {
+    const r = await attempt(db, asA, () => db.exec(sql, [b.orgId]));
+    if (r.ok && r.value > 0) problems.push(`${t}: tenant A's scope may ${verb} ${r.value} row(s) of tenant B`);
+    if (!r.ok && !PRIVILEGE_REFUSAL.test(r.error.message)) problems.push(`${t}: ${verb} of B's rows failed oddly: ${r.error.message}`);
+  }
+
+  // 5. Moving A's own rows into B. No WHERE on purpose: an UPDATE that reads no column is checked
+  //    against the WITH CHECK alone, not also against the SELECT policy.
+  const move = await attempt(db, asA, () => db.exec(`UPDATE ${t} SET org_id = $1`, [b.orgId]));
+  if (move.ok && move.value > 0) problems.push(`${t}: tenant A's scope may move ${move.value} row(s) into tenant B`);
+  if (!move.ok && !RLS_REFUSAL.test(move.error.message) && !PRIVILEGE_REFUSAL.test(move.error.message)) {
+    problems.push(`${t}: moving A's rows to B failed oddly: ${move.error.message}`);
+  }
+
+  // 6. No tenant at all sees nothing.
+  const [none] = await db.inTenant(scopeOf(null), () => db.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`));
+  if ((none?.n ?? 0) > 0) problems.push(`${t}: the no-tenant scope sees ${none!.n} row(s)`);
+
+  return problems;
+}
+
+const uniq = () => randomBytes(6).toString('hex');
+const ZERO_HASH = '0'.repeat(64);
+
+/** A probe for every tenant table of the core migration. */
+export const CORE_TABLE_PROBES: readonly TableProbe[] = [
+  {
+    table: 'organizations',
+    keyColumn: null,
+    touch: 'updated_at = updated_at',
+    ownInsertPossible: false,
+    insert: (s) => ({
+      sql: 'INSERT INTO organizations (org_id, name, slug) VALUES ($1, $2, $3)',
+      params: [s.orgId, 'probe', `probe-${uniq()}`],
+    }),
+  },
+  {
+    table: 'users',
+    keyColumn: 'id',
+    touch: 'name = name',
+    insert: (s) => ({
+      sql: `INSERT INTO users (org_id, email, name, role, password_hash) VALUES ($1, $2, 'probe', 'annotator', 'x')`,
+      params: [s.orgId, `probe-${uniq()}@example.test`],
+    }),
+  },
+  {
+    table: 'sessions',
+    keyColumn: 'id',
+    touch: 'last_seen_at = last_seen_at',
+    insert: (s) => ({
+      sql: `INSERT INTO sessions (org_id, user_id, token_hash, csrf_hash, expires_at) VALUES ($1, $2, $3, $4, now() + interval '1 hour')`,
+      params: [s.orgId, s.userId, hash32(), hash32()],
+    }),
+  },
+  {
+    table: 'api_tokens',
+    keyColumn: 'id',
+    touch: 'name = name',
+    insert: (s) => ({
+      sql: `INSERT INTO api_tokens (org_id, user_id, name, prefix, token_hash, scopes, expires_at)
+            VALUES ($1, $2, 'probe', 'enc_prob', $3, ARRAY['read'], now() + interval '1 day')`,
+      params: [s.orgId, s.userId, hash32()],
+    }),
+  },
+  {
+    table: 'audit_events',
+    keyColumn: 'seq',
+    touch: 'action = action',
+    insert: (s) => ({
+      sql: `INSERT INTO audit_events (org_id, seq, id, occurred_at, actor_type, action, outcome, prev_hash, hash)
+            VALUES ($1, $2, gen_random_uuid(), now(), 'system', 'probe', 'success', $3, $3)`,
+      params: [s.orgId, 1_000_000 + Math.floor(Math.random() * 1_000_000), ZERO_HASH],
+    }),
+  },
+];
+
+/** The tables of `public` that carry an org_id column: the tenant tables, as the catalog says. */
+export const TENANT_TABLES_SQL = `
+  SELECT c.relname AS table
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped
+   WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+   ORDER BY c.relname`;

@@ -9,31 +9,31 @@ const other = '00000000-0000-4000-8000-0000000000bb';
 describe('defineAbilityFor', () => {
   it('lets an admin manage staff but not owners or admins', () => {
     const a = defineAbilityFor({ userId: me, role: 'admin', orgId });
-    expect(a.can('update', subject('User', { id: other, role: 'annotator' }))).toBe(true);
-    expect(a.can('update', subject('User', { id: other, role: 'admin' }))).toBe(false);
-    expect(a.can('update', subject('User', { id: other, role: 'owner' }))).toBe(false);
-    expect(a.can('create', subject('User', { id: other, role: 'admin' }))).toBe(false);
+    expect(a.can('update', subject('User', { id: other, role: 'annotator' as const }))).toBe(true);
+    expect(a.can('update', subject('User', { id: other, role: 'admin' as const }))).toBe(false);
+    expect(a.can('update', subject('User', { id: other, role: 'owner' as const }))).toBe(false);
+    expect(a.can('create', subject('User', { id: other, role: 'admin' as const }))).toBe(false);
     expect(a.can('read', 'AuditEvent')).toBe(true);
   });
 
   it('lets an owner appoint admins and owners', () => {
     const a = defineAbilityFor({ userId: me, role: 'owner', orgId });
-    expect(a.can('create', subject('User', { id: other, role: 'owner' }))).toBe(true);
+    expect(a.can('create', subject('User', { id: other, role: 'owner' as const }))).toBe(true);
     expect(a.can('verify', 'AuditEvent')).toBe(true);
     expect(a.can('manage', 'Platform')).toBe(false);
   });
 
   it('gives a manager the directory but no changes and no audit', () => {
     const a = defineAbilityFor({ userId: me, role: 'manager', orgId });
-    expect(a.can('read', subject('User', { id: other, role: 'annotator' }))).toBe(true);
-    expect(a.can('update', subject('User', { id: other, role: 'annotator' }))).toBe(false);
+    expect(a.can('read', subject('User', { id: other, role: 'annotator' as const }))).toBe(true);
+    expect(a.can('update', subject('User', { id: other, role: 'annotator' as const }))).toBe(false);
     expect(a.can('read', 'AuditEvent')).toBe(false);
   });
 
   it('limits an annotator to themselves and their own tokens', () => {
     const a = defineAbilityFor({ userId: me, role: 'annotator', orgId });
-    expect(a.can('read', subject('User', { id: me, role: 'annotator' }))).toBe(true);
-    expect(a.can('read', subject('User', { id: other, role: 'annotator' }))).toBe(false);
+    expect(a.can('read', subject('User', { id: me, role: 'annotator' as const }))).toBe(true);
+    expect(a.can('read', subject('User', { id: other, role: 'annotator' as const }))).toBe(false);
     expect(a.can('list', 'User')).toBe(false);
     expect(a.can('delete', subject('ApiToken', { userId: me }))).toBe(true);
     expect(a.can('delete', subject('ApiToken', { userId: other }))).toBe(false);

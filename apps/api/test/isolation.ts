@@ -11,6 +11,9 @@ export interface OrgSide {
   count: number;
   /** The value of the key column (after org_id) of one of its rows; unused when `keyColumn` is null. */
   key: unknown;
+  /** A project and a task of the organization, for rows that reference them. */
+  projectId?: string;
+  taskId?: string;
 }
 
 /** How to poke one tenant table: everything else in the probe is the same for every table. */
@@ -168,6 +171,63 @@ export const CORE_TABLE_PROBES: readonly TableProbe[] = [
       sql: `INSERT INTO audit_events (org_id, seq, id, occurred_at, actor_type, action, outcome, prev_hash, hash)
             VALUES ($1, $2, gen_random_uuid(), now(), 'system', 'probe', 'success', $3, $3)`,
       params: [s.orgId, 1_000_000 + Math.floor(Math.random() * 1_000_000), ZERO_HASH],
+    }),
+  },
+  {
+    table: 'projects',
+    keyColumn: 'id',
+    touch: 'name = name',
+    insert: (s) => ({
+      sql: `INSERT INTO projects (org_id, name, label_config, created_by) VALUES ($1, 'probe', '{}'::jsonb, $2)`,
+      params: [s.orgId, s.userId],
+    }),
+  },
+  {
+    table: 'project_configs',
+    keyColumn: 'version',
+    touch: 'created_at = created_at',
+    insert: (s) => ({
+      sql: `INSERT INTO project_configs (org_id, project_id, version, label_config, created_by) VALUES ($1, $2, $3, '{}'::jsonb, $4)`,
+      params: [s.orgId, s.projectId, 1000 + Math.floor(Math.random() * 1_000_000), s.userId],
+    }),
+  },
+  {
+    table: 'project_members',
+    keyColumn: 'user_id',
+    touch: 'role = role',
+    insert: (s) => ({
+      // The side's user (the owner) is not a member of the side's project.
+      sql: `INSERT INTO project_members (org_id, project_id, user_id, role) VALUES ($1, $2, $3, 'annotator')`,
+      params: [s.orgId, s.projectId, s.userId],
+    }),
+  },
+  {
+    table: 'tasks',
+    keyColumn: 'id',
+    touch: 'priority = priority',
+    insert: (s) => ({
+      sql: `INSERT INTO tasks (org_id, project_id, data) VALUES ($1, $2, '{"text": "probe"}'::jsonb)`,
+      params: [s.orgId, s.projectId],
+    }),
+  },
+  {
+    table: 'task_leases',
+    keyColumn: 'task_id',
+    touch: 'expires_at = expires_at',
+    insert: (s) => ({
+      // The side's user (the owner) holds no lease on the side's task.
+      sql: `INSERT INTO task_leases (org_id, project_id, task_id, user_id, expires_at) VALUES ($1, $2, $3, $4, now() + interval '1 minute')`,
+      params: [s.orgId, s.projectId, s.taskId, s.userId],
+    }),
+  },
+  {
+    table: 'assets',
+    keyColumn: 'id',
+    touch: 'original_name = original_name',
+    insert: (s) => ({
+      sql: `INSERT INTO assets (org_id, project_id, sha256, media_type, byte_size, width, height, created_by)
+            VALUES ($1, $2, $3, 'image/png', 10, 1, 1, $4)`,
+      params: [s.orgId, s.projectId, randomBytes(32).toString('hex'), s.userId],
     }),
   },
 ];

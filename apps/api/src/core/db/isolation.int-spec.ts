@@ -38,7 +38,40 @@ describe('tenant isolation of every tenant table', () => {
         tokenIds.push(t!.id);
       }
       for (let i = 0; i < extraEvents; i++) await audit.append({ action: 'test.event', details: { i } });
-      return { sessionIds, tokenIds };
+      // Project data: one project with a configuration, a member, `sessionsAndTokens` tasks with a
+      // lease on the first, and one asset.
+      const [p] = await db.sql<{ id: string }>(
+        `INSERT INTO projects (org_id, name, label_config, created_by) VALUES ($1, 'isolation', '{}'::jsonb, $2) RETURNING id`,
+        [org.orgId, org.users.owner.id],
+      );
+      const projectId = p!.id;
+      await db.sql(
+        `INSERT INTO project_configs (org_id, project_id, version, label_config, created_by) VALUES ($1, $2, 1, '{}'::jsonb, $3)`,
+        [org.orgId, projectId, org.users.owner.id],
+      );
+      await db.sql(`INSERT INTO project_members (org_id, project_id, user_id, role) VALUES ($1, $2, $3, 'annotator')`, [
+        org.orgId,
+        projectId,
+        org.users.annotator.id,
+      ]);
+      const taskIds: string[] = [];
+      for (let i = 0; i < sessionsAndTokens; i++) {
+        const [t] = await db.sql<{ id: string }>(
+          `INSERT INTO tasks (org_id, project_id, data) VALUES ($1, $2, $3) RETURNING id`,
+          [org.orgId, projectId, { text: `task ${i}` }],
+        );
+        taskIds.push(t!.id);
+      }
+      await db.sql(
+        `INSERT INTO task_leases (org_id, project_id, task_id, user_id, expires_at) VALUES ($1, $2, $3, $4, now() + interval '5 minutes')`,
+        [org.orgId, projectId, taskIds[0], org.users.annotator.id],
+      );
+      const [asset] = await db.sql<{ id: string }>(
+        `INSERT INTO assets (org_id, project_id, sha256, media_type, byte_size, width, height, created_by)
+         VALUES ($1, $2, $3, 'image/png', 10, 1, 1, $4) RETURNING id`,
+        [org.orgId, projectId, hash32().toString('hex'), org.users.owner.id],
+      );
+      return { sessionIds, tokenIds, projectId, taskIds, assetId: asset!.id };
     });
   }
 
@@ -50,12 +83,25 @@ describe('tenant isolation of every tenant table', () => {
     // Different counts per tenant, so that "sees only its own" cannot pass by coincidence.
     const ra = await addRows(a, 2, 0);
     const rb = await addRows(b, 3, 2);
-    const side = (org: TestOrg, count: number, key: unknown): OrgSide => ({ orgId: org.orgId, userId: org.users.owner.id, count, key });
+    const refs = { a: { projectId: ra.projectId, taskId: ra.taskIds[0] }, b: { projectId: rb.projectId, taskId: rb.taskIds[0] } };
+    const side = (org: TestOrg, count: number, key: unknown): OrgSide => ({
+      orgId: org.orgId,
+      userId: org.users.owner.id,
+      count,
+      key,
+      ...(org === a ? refs.a : refs.b),
+    });
     sides.set('organizations', { a: side(a, 1, null), b: side(b, 1, null) });
     sides.set('users', { a: side(a, 5, a.users.owner.id), b: side(b, 5, b.users.owner.id) });
     sides.set('sessions', { a: side(a, 2, ra.sessionIds[0]), b: side(b, 3, rb.sessionIds[0]) });
     sides.set('api_tokens', { a: side(a, 2, ra.tokenIds[0]), b: side(b, 3, rb.tokenIds[0]) });
     sides.set('audit_events', { a: side(a, 1, 1), b: side(b, 3, 1) });
+    sides.set('projects', { a: side(a, 1, ra.projectId), b: side(b, 1, rb.projectId) });
+    sides.set('project_configs', { a: side(a, 1, 1), b: side(b, 1, 1) });
+    sides.set('project_members', { a: side(a, 1, a.users.annotator.id), b: side(b, 1, b.users.annotator.id) });
+    sides.set('tasks', { a: side(a, 2, ra.taskIds[0]), b: side(b, 3, rb.taskIds[0]) });
+    sides.set('task_leases', { a: side(a, 1, ra.taskIds[0]), b: side(b, 1, rb.taskIds[0]) });
+    sides.set('assets', { a: side(a, 1, ra.assetId), b: side(b, 1, rb.assetId) });
   });
   afterAll(() => ds.destroy());
 

@@ -1,14 +1,26 @@
 import { AbilityBuilder, createMongoAbility, type MongoAbility, type ForcedSubject } from '@casl/ability';
 import type { OrgRole, Role } from './roles';
+import type { ProjectRole } from './projects';
 
 /**
  * The one vocabulary of actions and subjects. The API builds an ability from it per request; the web
  * app builds the same ability only to hide what a user cannot do.
  */
-export const ACTIONS = ['manage', 'list', 'create', 'read', 'update', 'delete', 'verify'] as const;
+export const ACTIONS = ['manage', 'list', 'create', 'read', 'update', 'delete', 'verify', 'archive', 'import'] as const;
 export type Action = (typeof ACTIONS)[number];
 
-export const SUBJECTS = ['Platform', 'Organization', 'User', 'ApiToken', 'AuditEvent', 'all'] as const;
+export const SUBJECTS = [
+  'Platform',
+  'Organization',
+  'User',
+  'ApiToken',
+  'AuditEvent',
+  'Project',
+  'ProjectMember',
+  'Task',
+  'Asset',
+  'all',
+] as const;
 export type SubjectName = (typeof SUBJECTS)[number];
 
 /** Plain objects tagged with `__caslSubjectType__` (CASL's `subject()` helper) carry their fields. */
@@ -22,11 +34,22 @@ export interface ApiTokenSubject {
 export interface OrganizationSubject {
   id: string;
 }
+/**
+ * A project, or a thing inside one (its members, tasks, assets), as seen by the caller: `myRole` is
+ * the caller's role in that project, null when they are not a member.
+ */
+export interface ProjectScopedSubject {
+  myRole: ProjectRole | null;
+}
 
 type TaggedSubject =
   | (UserSubject & ForcedSubject<'User'>)
   | (ApiTokenSubject & ForcedSubject<'ApiToken'>)
-  | (OrganizationSubject & ForcedSubject<'Organization'>);
+  | (OrganizationSubject & ForcedSubject<'Organization'>)
+  | (ProjectScopedSubject & ForcedSubject<'Project'>)
+  | (ProjectScopedSubject & ForcedSubject<'ProjectMember'>)
+  | (ProjectScopedSubject & ForcedSubject<'Task'>)
+  | (ProjectScopedSubject & ForcedSubject<'Asset'>);
 
 export type AppAbility = MongoAbility<[Action, SubjectName | TaggedSubject]>;
 
@@ -58,9 +81,27 @@ export function defineAbilityFor(principal: AbilityPrincipal): AppAbility {
   can(['create', 'read', 'delete'], 'ApiToken', { userId });
   if (orgId) can('read', 'Organization', { id: orgId });
 
+  // Projects: everyone lists what they may see (the query filters by membership) and reads the
+  // projects they belong to, with their assets.
+  can('list', 'Project');
+  can('read', ['Project', 'Asset'], { myRole: { $ne: null } });
+
   if (role === 'manager') {
     // The directory needed to pick project members.
     can(['list', 'read'], 'User');
+    // Managers start projects and run the ones they manage.
+    can('create', 'Project');
+    can(['update', 'archive'], 'Project', { myRole: 'manager' });
+    can(['list', 'read', 'create', 'update', 'delete'], 'ProjectMember', { myRole: 'manager' });
+    can(['list', 'read', 'import'], 'Task', { myRole: 'manager' });
+    can('create', 'Asset', { myRole: 'manager' });
+  }
+  if (role === 'admin' || role === 'owner') {
+    // Admins and owners run every project of the organization.
+    can(['list', 'read', 'create', 'update', 'archive'], 'Project');
+    can(['list', 'read', 'create', 'update', 'delete'], 'ProjectMember');
+    can(['list', 'read', 'import'], 'Task');
+    can(['create', 'read'], 'Asset');
   }
   if (role === 'admin') {
     can(['list', 'read'], 'User');

@@ -5,6 +5,7 @@ import { AuditService } from '../core/audit/audit.service';
 import { hashPassword, passwordProblem } from '../core/auth/passwords';
 import { Db } from '../core/db/tenant';
 import { AppError } from '../core/errors/app-error';
+import { decodeCursor, encodeCursor } from '../core/http/cursor';
 
 interface OrgRow {
   org_id: string;
@@ -87,7 +88,7 @@ export class PlatformService {
     const rows = await this.db.sql<OrgRow>('SELECT * FROM platform_list_orgs($1, $2)', [after, limit + 1]);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map(view), nextCursor: rows.length > limit && last ? Buffer.from(`slug:${last.slug}`).toString('base64url') : null };
+    return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeCursor('slug', [last.slug]) : null };
   }
 
   async setStatus(orgId: string, status: OrgStatus): Promise<OrgView> {
@@ -108,9 +109,5 @@ export class PlatformService {
 }
 
 function decodeSlugCursor(cursor: string): string {
-  const raw = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^slug:[a-z0-9-]{1,63}$/.test(raw)) {
-    throw new AppError('INVALID_PARAMETER', 'cursor: not a cursor this list returned', [{ path: 'cursor', message: 'not a cursor this list returned' }]);
-  }
-  return raw.slice(5);
+  return decodeCursor('slug', cursor, [/^[a-z0-9-]{1,63}$/])[0]!;
 }

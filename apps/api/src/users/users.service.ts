@@ -15,6 +15,7 @@ import { revokeCredentials } from '../core/auth/auth.service';
 import { assertCan } from '../core/authz/authz';
 import { Db } from '../core/db/tenant';
 import { AppError } from '../core/errors/app-error';
+import { decodeCursor, encodeCursor } from '../core/http/cursor';
 import type { Principal } from '../core/http/request-context';
 import type { AppAbility } from '@enclave/contracts';
 
@@ -138,13 +139,9 @@ export class UsersService {
 }
 
 function encodeEmailCursor(email: string): string {
-  return Buffer.from(`email:${email}`).toString('base64url');
+  return encodeCursor('email', [email]);
 }
 
 function decodeEmailCursor(cursor: string): string {
-  const raw = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!raw.startsWith('email:') || raw.length > 300) {
-    throw new AppError('INVALID_PARAMETER', 'cursor: not a cursor this list returned', [{ path: 'cursor', message: 'not a cursor this list returned' }]);
-  }
-  return raw.slice('email:'.length);
+  return decodeCursor('email', cursor, [/^[^|]{1,300}$/])[0]!;
 }

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { AuditEventView, AuditQuery, AuditVerifyResult, Page } from '@enclave/contracts';
 import { Db } from '../db/tenant';
 import { AppError } from '../errors/app-error';
+import { CURSOR_PATTERNS, decodeCursor, encodeCursor } from '../http/cursor';
 import { clientAddress, currentRequest, userAgent } from '../http/request-context';
 import { chainHash, GENESIS_HASH, type ChainedEvent } from './canonical';
 
@@ -232,16 +233,9 @@ function toView(r: AuditRow): AuditEventView {
 }
 
 function encodeSeqCursor(seq: number): string {
-  return Buffer.from(`seq:${seq}`).toString('base64url');
+  return encodeCursor('seq', [String(seq)]);
 }
 
 function decodeSeqCursor(cursor: string): number {
-  const raw = Buffer.from(cursor, 'base64url').toString('utf8');
-  const m = /^seq:(\d{1,18})$/.exec(raw);
-  if (!m) {
-    throw new AppError('INVALID_PARAMETER', 'cursor: not a cursor this list returned', [
-      { path: 'cursor', message: 'not a cursor this list returned' },
-    ]);
-  }
-  return Number(m[1]);
+  return Number(decodeCursor('seq', cursor, [CURSOR_PATTERNS.integer])[0]);
 }

@@ -62,6 +62,10 @@ const envSchema = z.object({
   ENCLAVE_DB_POOL_SIZE: intInRange(1, 200).default(10),
   ENCLAVE_EMBEDDED_PG_PORT: intInRange(1, 65535).optional(),
   ENCLAVE_JSON_MAX_DEPTH: intInRange(2, 512).default(32),
+  ENCLAVE_ASSET_MAX_BYTES: intInRange(1024, 1024 * 1024 * 1024).default(20 * 1024 * 1024),
+  ENCLAVE_IMPORT_MAX_ROWS: intInRange(1, 100_000_000).default(10_000_000),
+  ENCLAVE_IMPORT_MAX_BYTES: intInRange(1024, 1024 ** 4).default(16 * 1024 ** 3),
+  ENCLAVE_IMPORT_TIMEOUT_MINUTES: intInRange(1, 24 * 60).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -82,6 +86,10 @@ export interface AppConfig {
   poolSize: number;
   embeddedPgPort: number | undefined;
   jsonMaxDepth: number;
+  /** The largest image upload, in bytes (413 above it). */
+  assetMaxBytes: number;
+  /** Task imports: rows and bytes per request, and how long one import may run. */
+  import: { maxRows: number; maxBytes: number; timeoutMs: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -128,6 +136,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     poolSize: e.ENCLAVE_DB_POOL_SIZE,
     embeddedPgPort: e.ENCLAVE_EMBEDDED_PG_PORT,
     jsonMaxDepth: e.ENCLAVE_JSON_MAX_DEPTH,
+    assetMaxBytes: e.ENCLAVE_ASSET_MAX_BYTES,
+    import: {
+      maxRows: e.ENCLAVE_IMPORT_MAX_ROWS,
+      maxBytes: e.ENCLAVE_IMPORT_MAX_BYTES,
+      timeoutMs: e.ENCLAVE_IMPORT_TIMEOUT_MINUTES * 60_000,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

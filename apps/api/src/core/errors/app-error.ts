@@ -1,8 +1,17 @@
 import { ERROR_CODES, type ErrorCode, type ErrorDetail } from '@enclave/contracts';
 
+/** An event to record for a refused request, written after its transaction rolled back. */
+export interface FailureAudit {
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  details?: Record<string, unknown>;
+}
+
 /**
  * A failure with a status the client should see. `auditDenial` marks the 403/404 answers that are
- * access denials and must land in the audit log.
+ * access denials and must land in the audit log; `auditFailure` records a refusal that is not a
+ * denial (a refused configuration change, a rejected import) under its own action.
  */
 export class AppError extends Error {
   readonly status: number;
@@ -11,7 +20,7 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: ErrorDetail[] = [],
-    readonly options: { auditDenial?: boolean; headers?: Record<string, string> } = {},
+    readonly options: { auditDenial?: boolean; auditFailure?: FailureAudit; headers?: Record<string, string> } = {},
   ) {
     super(message);
     this.status = ERROR_CODES[code];

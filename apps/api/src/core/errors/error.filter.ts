@@ -6,7 +6,7 @@ import type { ErrorBody, ErrorCode, ErrorDetail } from '@enclave/contracts';
 import { AuditService } from '../audit/audit.service';
 import { Db } from '../db/tenant';
 import { requestStorage, type EnclaveRequest } from '../http/request-context';
-import { AppError } from './app-error';
+import { AppError, type FailureAudit } from './app-error';
 import { zodDetails } from './zod';
 
 interface Mapped {
@@ -16,6 +16,7 @@ interface Mapped {
   details: ErrorDetail[];
   headers?: Record<string, string>;
   auditDenial?: boolean;
+  auditFailure?: FailureAudit;
 }
 
 const STATUS_CODES: Record<number, ErrorCode> = {
@@ -45,7 +46,15 @@ interface PgError {
 /** Turns every failure into `{ error: { code, message, details } }` with the fitting status. */
 export function mapError(err: unknown, req?: EnclaveRequest): Mapped {
   if (err instanceof AppError) {
-    return { status: err.status, code: err.code, message: err.message, details: err.details, headers: err.options.headers, auditDenial: err.options.auditDenial };
+    return {
+      status: err.status,
+      code: err.code,
+      message: err.message,
+      details: err.details,
+      headers: err.options.headers,
+      auditDenial: err.options.auditDenial,
+      auditFailure: err.options.auditFailure,
+    };
   }
   if (err instanceof ZodError) {
     return { status: 400, code: 'VALIDATION_FAILED', message: 'the request is invalid', details: zodDetails(err) };
@@ -125,6 +134,9 @@ export class ErrorFilter implements ExceptionFilter {
       this.logger.error({ err, requestId: req.id }, 'request failed');
     }
     if (mapped.auditDenial && req.principal) await this.auditDenial(req, mapped).catch((e: unknown) => this.logger.error({ err: e }, 'could not audit a denial'));
+    if (mapped.auditFailure && req.principal) {
+      await this.auditFailure(req, mapped, mapped.auditFailure).catch((e: unknown) => this.logger.error({ err: e }, 'could not audit a failure'));
+    }
     if (res.headersSent) {
       res.destroy();
       return;
@@ -132,6 +144,22 @@ export class ErrorFilter implements ExceptionFilter {
     const body: ErrorBody = { error: { code: mapped.code, message: mapped.message, details: mapped.details, requestId: req.id } };
     for (const [k, v] of Object.entries(mapped.headers ?? {})) res.setHeader(k, v);
     res.status(mapped.status).json(body);
+  }
+
+  /** A refusal worth recording (a refused configuration change, a rejected import), in its own transaction. */
+  private async auditFailure(req: EnclaveRequest, mapped: Mapped, event: FailureAudit): Promise<void> {
+    const p = req.principal!;
+    await requestStorage.run(req, () =>
+      this.db.inTenant({ orgId: p.orgId, userId: p.id, role: p.role }, () =>
+        this.audit.append({
+          action: event.action,
+          outcome: 'failure',
+          targetType: event.targetType,
+          targetId: event.targetId,
+          details: { ...event.details, status: mapped.status, code: mapped.code },
+        }),
+      ),
+    );
   }
 
   /** Denials land in the audit log in a transaction of their own: the request's rolled back. */

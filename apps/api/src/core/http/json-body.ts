@@ -35,8 +35,8 @@ export function refuseDangerousKeys(key: string, value: unknown): unknown {
   return value;
 }
 
-/** Paths (prefixes) whose bodies are streamed by their own handlers: imports and uploads, added later. */
-export const STREAMING_ROUTES: RegExp[] = [];
+/** Paths whose bodies are streamed by their own handlers: task imports and asset uploads. */
+export const STREAMING_ROUTES: readonly RegExp[] = [/^\/api\/v1\/projects\/[^/]+\/(tasks|assets)\/?$/];
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

@@ -21,6 +21,12 @@ import { RequestContextMiddleware } from './core/http/request-context.middleware
 import { HealthController } from './health/health.controller';
 import { PlatformController } from './platform/platform.controller';
 import { PlatformService } from './platform/platform.service';
+import { MembersService } from './projects/members.service';
+import { ProjectAccess } from './projects/project-access';
+import { ProjectTasksService } from './projects/project-tasks.service';
+import { ProjectsController, TemplatesController } from './projects/projects.controller';
+import { ProjectsService } from './projects/projects.service';
+import { SampleDataLoader } from './projects/sample-data';
 import { DemoSeeder } from './seed/demo.seeder';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
@@ -31,7 +37,15 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       imports: [LoggerModule.forRoot(loggerParams(config)), PassportModule],
-      controllers: [HealthController, AuthController, UsersController, PlatformController, AuditController],
+      controllers: [
+        HealthController,
+        AuthController,
+        UsersController,
+        PlatformController,
+        AuditController,
+        ProjectsController,
+        TemplatesController,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_DATA_SOURCE, useValue: dataSource },
@@ -43,6 +57,11 @@ export class AppModule implements NestModule {
         UsersService,
         PlatformService,
         DemoSeeder,
+        ProjectAccess,
+        ProjectsService,
+        MembersService,
+        ProjectTasksService,
+        SampleDataLoader,
         // Order matters: authenticate, then check the route's action, then open the tenant transaction.
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_GUARD, useClass: PoliciesGuard },

@@ -1,7 +1,9 @@
 /**
- * Pure labelling domain logic, no I/O: result validation against a label configuration, agreement
- * metrics and export formatters. It arrives with the projects and labelling-engine issues; the package
- * exists now so that the module boundaries (labeling may import contracts, never an app) hold from the
- * start.
+ * Pure labelling domain logic, no I/O: task data and result validation against a label configuration,
+ * code-point text offsets, and the breaking-change check for config updates.
  */
-export const LABELING_LIBRARY = '@enclave/labeling';
+export { codePointLength, codePointToUtf16Index, sliceCodePoints, utf16IndexToCodePoint } from './text';
+export type { Issue } from './issues';
+export { imageAssetIds, validateTaskData } from './validate-data';
+export { BOX_EPSILON, validateResult, type ValidateResultOptions } from './validate-result';
+export { breakingConfigChanges } from './config-changes';

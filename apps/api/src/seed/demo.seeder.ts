@@ -2,11 +2,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import type { OrgRole } from '@enclave/contracts';
+import { LABEL_TEMPLATES, type OrgRole } from '@enclave/contracts';
 import { AuditService } from '../core/audit/audit.service';
 import { hashPassword } from '../core/auth/passwords';
 import { APP_CONFIG, type AppConfig } from '../core/config/config';
+import { abilityFor } from '../core/authz/authz';
 import { Db } from '../core/db/tenant';
+import type { Principal } from '../core/http/request-context';
+import { MembersService } from '../projects/members.service';
+import { ProjectsService } from '../projects/projects.service';
 
 export interface DemoLogin {
   role: OrgRole | 'operator';
@@ -26,7 +30,9 @@ function demoPassword(): string {
 
 /**
  * The demo organization a new user gets on the first start: one person per role, with random
- * passwords kept (mode 0600) under ENCLAVE_DATA_DIR so that every start can print them again.
+ * passwords kept (mode 0600) under ENCLAVE_DATA_DIR so that every start can print them again, and one
+ * project per template, loaded with the template's sample data, created by the demo manager with the
+ * demo reviewer and annotator as members.
  */
 @Injectable()
 export class DemoSeeder {
@@ -34,6 +40,8 @@ export class DemoSeeder {
     private readonly db: Db,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly projects: ProjectsService,
+    private readonly members: MembersService,
   ) {}
 
   private get credentialsFile(): string {
@@ -56,6 +64,7 @@ export class DemoSeeder {
     if (orgs.length > 0) return this.savedLogins();
     const orgId = randomUUID();
     const logins: DemoLogin[] = [];
+    const userIds = {} as Record<OrgRole, string>;
     await this.db.inTenant({ orgId, userId: null, role: 'system' }, async () => {
       await this.db.sql("INSERT INTO organizations (org_id, name, slug) VALUES ($1, 'Demo Lab', 'demo')", [orgId]);
       await this.audit.append({ action: 'org.created', targetType: 'organization', targetId: orgId, details: { name: 'Demo Lab', slug: 'demo', demo: true } });
@@ -69,10 +78,39 @@ export class DemoSeeder {
         );
         await this.audit.append({ action: 'user.created', targetType: 'user', targetId: user!.id, details: { role, email, demo: true } });
         logins.push({ role, email, password });
+        userIds[role] = user!.id;
       }
+      await this.seedProjects(orgId, userIds);
     });
     await fs.mkdir(path.dirname(this.credentialsFile), { recursive: true, mode: 0o700 });
     await fs.writeFile(this.credentialsFile, JSON.stringify(logins, null, 2), { mode: 0o600 });
     return logins;
+  }
+
+  private async seedProjects(orgId: string, userIds: Record<OrgRole, string>): Promise<void> {
+    const manager: Principal = {
+      kind: 'user',
+      id: userIds.manager,
+      orgId,
+      role: 'manager',
+      email: 'manager@demo.enclave.local',
+      name: 'Demo Manager',
+      orgSlug: 'demo',
+      orgName: 'Demo Lab',
+      via: 'session',
+    };
+    const ability = abilityFor(manager);
+    for (const template of LABEL_TEMPLATES) {
+      const project = await this.projects.create(manager, ability, {
+        name: template.name,
+        description: template.description,
+        template: template.id,
+        includeSampleData: true,
+        // Two passes per task where agreement matters, so the statistics have something to show.
+        overlap: template.id === 'sft-writing' ? 1 : 2,
+      });
+      await this.members.put(manager, ability, project.id, userIds.reviewer, 'reviewer');
+      await this.members.put(manager, ability, project.id, userIds.annotator, 'annotator');
+    }
   }
 }

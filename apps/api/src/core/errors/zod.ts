@@ -1,20 +1,10 @@
 import type { z } from 'zod';
-import type { ErrorDetail } from '@enclave/contracts';
+import { formatZodPath, type ErrorDetail } from '@enclave/contracts';
 import { AppError } from './app-error';
-
-/** `a.b[2].c` from a zod issue path, so a 400 names the exact place that is wrong. */
-export function formatPath(path: PropertyKey[]): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
-  }
-  return out;
-}
 
 export function zodDetails(error: z.ZodError): ErrorDetail[] {
   return error.issues.map((i) => {
-    const path = formatPath(i.path);
+    const path = formatZodPath(i.path);
     if (i.code === 'unrecognized_keys') {
       return { path: path || undefined, message: `unknown field(s): ${i.keys.join(', ')}` };
     }

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { SAMPLE_IMAGE_PREFIX, type LabelTemplate } from '@enclave/contracts';
+import { SAMPLE_IMAGE_DIR, SAMPLE_IMAGE_PREFIX, type LabelTemplate } from '@enclave/contracts';
 import { validateResult, validateTaskData } from '@enclave/labeling';
 import { Db } from '../core/db/tenant';
 import type { Principal } from '../core/http/request-context';
@@ -13,10 +13,11 @@ export interface SampleImageStore {
 }
 export const SAMPLE_IMAGE_STORE = Symbol('SAMPLE_IMAGE_STORE');
 
-/** `libs/contracts/templates`, wherever the contracts package is installed. */
-export function templatesDir(): string {
-  return path.join(path.dirname(require.resolve('@enclave/contracts/package.json')), 'templates');
-}
+/**
+ * `libs/contracts/templates`: data files of the contracts package, found the way the web app's build
+ * is (app.ts), by the workspace layout that the Docker image keeps.
+ */
+export const TEMPLATES_DIR = path.resolve(__dirname, '../../../../libs/contracts/templates');
 
 interface SampleRow {
   externalId?: string;
@@ -27,7 +28,7 @@ interface SampleRow {
 
 /** Reads a template's sample file: one JSON object per line. */
 export async function readSampleRows(template: LabelTemplate): Promise<SampleRow[]> {
-  const text = await fs.readFile(path.join(templatesDir(), path.basename(template.sampleFile)), 'utf8');
+  const text = await fs.readFile(path.join(TEMPLATES_DIR, path.basename(template.sampleFile)), 'utf8');
   return text
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -56,7 +57,7 @@ export class SampleDataLoader {
         let id = assetIds.get(file);
         if (!id) {
           if (!this.images) throw new Error('sample data with images needs an image store');
-          id = await this.images.storeSampleImage(principal, project.id, path.join(templatesDir(), 'images', file));
+          id = await this.images.storeSampleImage(principal, project.id, path.join(TEMPLATES_DIR, SAMPLE_IMAGE_DIR, file));
           assetIds.set(file, id);
         }
         row.data[key] = id;

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { LABEL_TEMPLATES } from '@enclave/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -99,6 +100,23 @@ describe('npm start lifecycle', () => {
 
     const s = await login(first.port, owner![1]!, owner![2]!);
     expect(s.status).toBe(200);
+    // One project per template, each loaded with its sample data.
+    const projects = (await (
+      await fetch(`http://127.0.0.1:${first.port}/api/v1/projects?limit=500`, { headers: { cookie: s.cookie } })
+    ).json()) as { items: { id: string; templateId: string | null }[] };
+    expect(projects.items.map((p) => p.templateId).sort()).toEqual(LABEL_TEMPLATES.map((t) => t.id).sort());
+    for (const p of projects.items) {
+      const one = (await (await fetch(`http://127.0.0.1:${first.port}/api/v1/projects/${p.id}`, { headers: { cookie: s.cookie } })).json()) as {
+        taskCounts: { total: number };
+      };
+      expect(one.taskCounts.total, p.templateId ?? '').toBeGreaterThanOrEqual(8);
+    }
+    const annotator = /annotator\s+(\S+@demo\.enclave\.local)\s+(\S+)/.exec(printed);
+    const a = await login(first.port, annotator![1]!, annotator![2]!);
+    const visible = (await (await fetch(`http://127.0.0.1:${first.port}/api/v1/projects`, { headers: { cookie: a.cookie } })).json()) as {
+      items: { myRole: string }[];
+    };
+    expect(visible.items.map((p) => p.myRole)).toEqual(Array(LABEL_TEMPLATES.length).fill('annotator'));
     const created = await fetch(`http://127.0.0.1:${first.port}/api/v1/users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf },

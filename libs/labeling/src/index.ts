@@ -7,3 +7,4 @@ export type { Issue } from './issues';
 export { imageAssetIds, validateTaskData } from './validate-data';
 export { BOX_EPSILON, validateResult, type ValidateResultOptions } from './validate-result';
 export { breakingConfigChanges } from './config-changes';
+export * from './metrics';

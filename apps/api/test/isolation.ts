@@ -11,9 +11,12 @@ export interface OrgSide {
   count: number;
   /** The value of the key column (after org_id) of one of its rows; unused when `keyColumn` is null. */
   key: unknown;
-  /** A project and a task of the organization, for rows that reference them. */
+  /** A project, a task and an annotation of the organization, for rows that reference them. */
   projectId?: string;
   taskId?: string;
+  annotationId?: string;
+  /** The author of `annotationId` (the organization's annotator). */
+  annotatorId?: string;
 }
 
 /** How to poke one tenant table: everything else in the probe is the same for every table. */
@@ -228,6 +231,64 @@ export const CORE_TABLE_PROBES: readonly TableProbe[] = [
       sql: `INSERT INTO assets (org_id, project_id, sha256, media_type, byte_size, width, height, created_by)
             VALUES ($1, $2, $3, 'image/png', 10, 1, 1, $4)`,
       params: [s.orgId, s.projectId, randomBytes(32).toString('hex'), s.userId],
+    }),
+  },
+  {
+    table: 'annotations',
+    keyColumn: 'id',
+    touch: 'updated_at = updated_at',
+    insert: (s) => ({
+      // The side's user (the owner) has not annotated the side's task.
+      sql: `INSERT INTO annotations (org_id, project_id, task_id, user_id, status, result, config_version)
+            VALUES ($1, $2, $3, $4, 'draft', '{}'::jsonb, 1)`,
+      params: [s.orgId, s.projectId, s.taskId, s.userId],
+    }),
+  },
+  {
+    table: 'annotation_revisions',
+    keyColumn: 'annotation_id',
+    touch: 'created_at = created_at',
+    insert: (s) => ({
+      sql: `INSERT INTO annotation_revisions (org_id, annotation_id, revision, project_id, task_id, annotator_id, author_id, kind, result, config_version)
+            VALUES ($1, $2, $3, $4, $5, $6, $6, 'submission', '{}'::jsonb, 1)`,
+      params: [s.orgId, s.annotationId, 1000 + Math.floor(Math.random() * 1_000_000), s.projectId, s.taskId, s.userId],
+    }),
+  },
+  {
+    table: 'task_skips',
+    keyColumn: 'task_id',
+    touch: 'reason = reason',
+    insert: (s) => ({
+      sql: `INSERT INTO task_skips (org_id, project_id, task_id, user_id, reason) VALUES ($1, $2, $3, $4, 'probe')`,
+      params: [s.orgId, s.projectId, s.taskId, s.userId],
+    }),
+  },
+  {
+    table: 'reviews',
+    keyColumn: 'annotation_id',
+    touch: 'comment = comment',
+    insert: (s) => ({
+      sql: `INSERT INTO reviews (org_id, project_id, annotation_id, task_id, annotator_id, reviewer_id, verdict)
+            VALUES ($1, $2, $3, $4, $5, $6, 'accept')`,
+      params: [s.orgId, s.projectId, s.annotationId, s.taskId, s.annotatorId, s.userId],
+    }),
+  },
+  {
+    table: 'gold_scores',
+    keyColumn: 'task_id',
+    touch: 'score = score',
+    insert: (s) => ({
+      sql: `INSERT INTO gold_scores (org_id, project_id, task_id, user_id, annotation_id, score) VALUES ($1, $2, $3, $4, $5, 1)`,
+      params: [s.orgId, s.projectId, s.taskId, s.userId, s.annotationId],
+    }),
+  },
+  {
+    table: 'qualifications',
+    keyColumn: 'user_id',
+    touch: 'accuracy = accuracy',
+    insert: (s) => ({
+      sql: `INSERT INTO qualifications (org_id, project_id, user_id, status, answered, accuracy) VALUES ($1, $2, $3, 'passed', 1, 1)`,
+      params: [s.orgId, s.projectId, s.userId],
     }),
   },
 ];

@@ -71,7 +71,46 @@ describe('tenant isolation of every tenant table', () => {
          VALUES ($1, $2, $3, 'image/png', 10, 1, 1, $4) RETURNING id`,
         [org.orgId, projectId, hash32().toString('hex'), org.users.owner.id],
       );
-      return { sessionIds, tokenIds, projectId, taskIds, assetId: asset!.id };
+      // People's work: an annotation (with its revision) by the annotator on every task, a skip, a
+      // review, a gold score and a qualification.
+      const annotationIds: string[] = [];
+      for (const taskId of taskIds) {
+        const [ann] = await db.sql<{ id: string }>(
+          `INSERT INTO annotations (org_id, project_id, task_id, user_id, status, result, config_version, revision)
+           VALUES ($1, $2, $3, $4, 'submitted', '{}'::jsonb, 1, 1) RETURNING id`,
+          [org.orgId, projectId, taskId, org.users.annotator.id],
+        );
+        await db.sql(
+          `INSERT INTO annotation_revisions (org_id, annotation_id, revision, project_id, task_id, annotator_id, author_id, kind, result, config_version)
+           VALUES ($1, $2, 1, $3, $4, $5, $5, 'submission', '{}'::jsonb, 1)`,
+          [org.orgId, ann!.id, projectId, taskId, org.users.annotator.id],
+        );
+        annotationIds.push(ann!.id);
+      }
+      await db.sql(`INSERT INTO task_skips (org_id, project_id, task_id, user_id) VALUES ($1, $2, $3, $4)`, [
+        org.orgId,
+        projectId,
+        taskIds[0],
+        org.users.annotator.id,
+      ]);
+      await db.sql(
+        `INSERT INTO reviews (org_id, project_id, annotation_id, task_id, annotator_id, reviewer_id, verdict, comment)
+         VALUES ($1, $2, $3, $4, $5, $6, 'reject', 'no')`,
+        [org.orgId, projectId, annotationIds[0], taskIds[0], org.users.annotator.id, org.users.reviewer.id],
+      );
+      await db.sql(`INSERT INTO gold_scores (org_id, project_id, task_id, user_id, annotation_id, score) VALUES ($1, $2, $3, $4, $5, 0.5)`, [
+        org.orgId,
+        projectId,
+        taskIds[0],
+        org.users.annotator.id,
+        annotationIds[0],
+      ]);
+      await db.sql(`INSERT INTO qualifications (org_id, project_id, user_id, status, answered, accuracy) VALUES ($1, $2, $3, 'passed', 1, 1)`, [
+        org.orgId,
+        projectId,
+        org.users.annotator.id,
+      ]);
+      return { sessionIds, tokenIds, projectId, taskIds, assetId: asset!.id, annotationIds };
     });
   }
 
@@ -83,7 +122,10 @@ describe('tenant isolation of every tenant table', () => {
     // Different counts per tenant, so that "sees only its own" cannot pass by coincidence.
     const ra = await addRows(a, 2, 0);
     const rb = await addRows(b, 3, 2);
-    const refs = { a: { projectId: ra.projectId, taskId: ra.taskIds[0] }, b: { projectId: rb.projectId, taskId: rb.taskIds[0] } };
+    const refs = {
+      a: { projectId: ra.projectId, taskId: ra.taskIds[0], annotationId: ra.annotationIds[0], annotatorId: a.users.annotator.id },
+      b: { projectId: rb.projectId, taskId: rb.taskIds[0], annotationId: rb.annotationIds[0], annotatorId: b.users.annotator.id },
+    };
     const side = (org: TestOrg, count: number, key: unknown): OrgSide => ({
       orgId: org.orgId,
       userId: org.users.owner.id,
@@ -102,6 +144,12 @@ describe('tenant isolation of every tenant table', () => {
     sides.set('tasks', { a: side(a, 2, ra.taskIds[0]), b: side(b, 3, rb.taskIds[0]) });
     sides.set('task_leases', { a: side(a, 1, ra.taskIds[0]), b: side(b, 1, rb.taskIds[0]) });
     sides.set('assets', { a: side(a, 1, ra.assetId), b: side(b, 1, rb.assetId) });
+    sides.set('annotations', { a: side(a, 2, ra.annotationIds[0]), b: side(b, 3, rb.annotationIds[0]) });
+    sides.set('annotation_revisions', { a: side(a, 2, ra.annotationIds[0]), b: side(b, 3, rb.annotationIds[0]) });
+    sides.set('task_skips', { a: side(a, 1, ra.taskIds[0]), b: side(b, 1, rb.taskIds[0]) });
+    sides.set('reviews', { a: side(a, 1, ra.annotationIds[0]), b: side(b, 1, rb.annotationIds[0]) });
+    sides.set('gold_scores', { a: side(a, 1, ra.taskIds[0]), b: side(b, 1, rb.taskIds[0]) });
+    sides.set('qualifications', { a: side(a, 1, a.users.annotator.id), b: side(b, 1, b.users.annotator.id) });
   });
   afterAll(() => ds.destroy());
 

@@ -6,7 +6,20 @@ import type { ProjectRole } from './projects';
  * The one vocabulary of actions and subjects. The API builds an ability from it per request; the web
  * app builds the same ability only to hide what a user cannot do.
  */
-export const ACTIONS = ['manage', 'list', 'create', 'read', 'update', 'delete', 'verify', 'archive', 'import'] as const;
+export const ACTIONS = [
+  'manage',
+  'list',
+  'create',
+  'read',
+  'update',
+  'delete',
+  'verify',
+  'archive',
+  'import',
+  'export',
+  'label',
+  'review',
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export const SUBJECTS = [
@@ -19,6 +32,9 @@ export const SUBJECTS = [
   'ProjectMember',
   'Task',
   'Asset',
+  'Annotation',
+  'ProjectStats',
+  'AnnotatorIdentity',
   'all',
 ] as const;
 export type SubjectName = (typeof SUBJECTS)[number];
@@ -49,7 +65,9 @@ type TaggedSubject =
   | (ProjectScopedSubject & ForcedSubject<'Project'>)
   | (ProjectScopedSubject & ForcedSubject<'ProjectMember'>)
   | (ProjectScopedSubject & ForcedSubject<'Task'>)
-  | (ProjectScopedSubject & ForcedSubject<'Asset'>);
+  | (ProjectScopedSubject & ForcedSubject<'Asset'>)
+  | (ProjectScopedSubject & ForcedSubject<'Annotation'>)
+  | (ProjectScopedSubject & ForcedSubject<'ProjectStats'>);
 
 export type AppAbility = MongoAbility<[Action, SubjectName | TaggedSubject]>;
 
@@ -85,6 +103,10 @@ export function defineAbilityFor(principal: AbilityPrincipal): AppAbility {
   // projects they belong to, with their assets.
   can('list', 'Project');
   can('read', ['Project', 'Asset'], { myRole: { $ne: null } });
+  // Every member labels (SPEC §1: reviewers and managers can label too); reviewers and managers review.
+  can('label', 'Task', { myRole: { $ne: null } });
+  can('review', 'Annotation', { myRole: { $in: ['reviewer', 'manager'] } });
+  can('read', 'Annotation', { myRole: { $ne: null } });
 
   if (role === 'manager') {
     // The directory needed to pick project members.
@@ -95,6 +117,8 @@ export function defineAbilityFor(principal: AbilityPrincipal): AppAbility {
     can(['list', 'read', 'create', 'update', 'delete'], 'ProjectMember', { myRole: 'manager' });
     can(['list', 'read', 'import'], 'Task', { myRole: 'manager' });
     can('create', 'Asset', { myRole: 'manager' });
+    can('export', 'Project', { myRole: 'manager' });
+    can('read', 'ProjectStats', { myRole: 'manager' });
   }
   if (role === 'admin' || role === 'owner') {
     // Admins and owners run every project of the organization.
@@ -102,6 +126,11 @@ export function defineAbilityFor(principal: AbilityPrincipal): AppAbility {
     can(['list', 'read', 'create', 'update', 'delete'], 'ProjectMember');
     can(['list', 'read', 'import'], 'Task');
     can(['create', 'read'], 'Asset');
+    can('export', 'Project');
+    can('read', 'ProjectStats');
+    can('review', 'Annotation');
+    // Real identities in exports instead of per-project pseudonyms (audited).
+    can('read', 'AnnotatorIdentity');
   }
   if (role === 'admin') {
     can(['list', 'read'], 'User');

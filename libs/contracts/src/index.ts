@@ -5,3 +5,4 @@ export * from './errors';
 export * from './projects';
 export * from './label-config';
 export * from './templates';
+export * from './labelling';

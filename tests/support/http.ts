@@ -224,3 +224,109 @@ export function cookieAttributes(
   }
   return out;
 }
+
+export interface StreamRequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  /** The body, sent chunk by chunk as the connection takes it (chunked transfer encoding unless a length is given). */
+  body: AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
+  /** Destroy the connection once this many body bytes were written: a client that goes away mid-upload. */
+  abortAfterBytes?: number;
+}
+
+export interface StreamRequestResult {
+  /** The answer, or null when the client aborted (or the connection failed) before one arrived. */
+  response: HttpResponse | null;
+  /** Body bytes written before the answer came, the abort, or the end. */
+  sentBytes: number;
+  /** True when the answer arrived before the whole body was sent. */
+  answeredEarly: boolean;
+  error?: Error;
+}
+
+/**
+ * A request whose body is streamed with backpressure, for uploads too large to hold (or endless): it
+ * stops sending as soon as the server answers, as an HTTP client should, and can walk away mid-upload.
+ */
+export function streamRequest(
+  baseUrl: string,
+  path: string,
+  opts: StreamRequestOptions,
+): Promise<StreamRequestResult> {
+  const url = new URL(baseUrl);
+  const started = performance.now();
+  return new Promise((resolve) => {
+    let sentBytes = 0;
+    let answered = false;
+    let bodyDone = false;
+    let settled = false;
+    let onAnswer: () => void = () => undefined;
+    const answer = new Promise<void>((r) => (onAnswer = r));
+    const finish = (result: Omit<StreamRequestResult, 'sentBytes'>) => {
+      if (settled) return;
+      settled = true;
+      onAnswer();
+      resolve({ ...result, sentBytes });
+    };
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: opts.method ?? 'POST',
+        path,
+        headers: opts.headers ?? {},
+        agent: false,
+      },
+      (res) => {
+        answered = true;
+        const early = !bodyDone;
+        onAnswer();
+        const chunks: Buffer[] = [];
+        const done = () =>
+          finish({
+            response: new HttpResponse(
+              res.statusCode ?? 0,
+              res.headers,
+              Buffer.concat(chunks).toString('utf8'),
+              performance.now() - started,
+            ),
+            answeredEarly: early,
+          });
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', done);
+        res.on('error', done);
+        res.on('close', done);
+      },
+    );
+    req.on('error', (error) => {
+      // writing after the server answered and closed fails (EPIPE, ECONNRESET): the answer still counts
+      if (!answered) finish({ response: null, answeredEarly: false, error });
+    });
+    void (async () => {
+      try {
+        for await (const chunk of opts.body) {
+          if (answered || settled) return;
+          if (opts.abortAfterBytes !== undefined && sentBytes >= opts.abortAfterBytes) {
+            req.destroy();
+            finish({ response: null, answeredEarly: false });
+            return;
+          }
+          const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+          sentBytes += buf.length;
+          if (!req.write(buf)) {
+            await Promise.race([
+              new Promise((r) => req.once('drain', r)),
+              new Promise((r) => req.once('close', r)),
+              answer,
+            ]);
+          }
+        }
+        bodyDone = true;
+        if (!answered && !settled) req.end();
+      } catch (error) {
+        req.destroy();
+        finish({ response: null, answeredEarly: false, error: error as Error });
+      }
+    })();
+  });
+}

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
@@ -51,6 +52,9 @@ export async function createApp(config: AppConfig, dataSource: DataSource): Prom
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  // An import streams up to millions of rows in one request: Node's default limit of five minutes
+  // for receiving a request would cut it off, so the import's own time-out applies instead.
+  (app.getHttpServer() as Server).requestTimeout = config.import.timeoutMs;
   // A request id on every answer, also outside the API routes (docs, OpenAPI, unknown paths); on API
   // routes the logger's middleware assigns it again, to the request and the header alike.
   app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import pg from 'pg';
 import pino from 'pino';
@@ -9,6 +10,7 @@ import { ConfigError, loadConfig, type AppConfig } from './core/config/config';
 import { assertRuntimeRoleIsSafe, provisionRuntimeRole } from './core/db/bootstrap';
 import { createAppDataSource } from './app';
 import { prepareDatabase, type Database } from './main';
+import { formatDetail, formatFromPath, importFile, isImportFormat } from './tasks/import-client';
 
 /**
  * When `npm start` is already serving from the embedded server, the CLI connects to that server (its
@@ -77,6 +79,72 @@ async function auditVerify(opts: { org: string }): Promise<number> {
   }
 }
 
+interface TasksImportOptions {
+  project: string;
+  url?: string;
+  token?: string;
+  format?: string;
+}
+
+/**
+ * Streams a file of tasks to a running server over HTTP (docs/import.md), with a progress bar on
+ * stderr; the token comes from --token or ENCLAVE_TOKEN and is never printed.
+ */
+async function tasksImport(file: string, opts: TasksImportOptions): Promise<number> {
+  const token = opts.token ?? process.env.ENCLAVE_TOKEN;
+  if (!token) {
+    process.stderr.write(
+      'an API token is needed: --token or ENCLAVE_TOKEN (create one with POST /api/v1/auth/tokens)\n',
+    );
+    return 2;
+  }
+  const format = opts.format ?? formatFromPath(file);
+  if (!format || !isImportFormat(format)) {
+    process.stderr.write(
+      opts.format
+        ? `--format must be json, ndjson or csv, not ${opts.format}\n`
+        : `cannot tell the format of ${file} from its extension: give --format json|ndjson|csv\n`,
+    );
+    return 2;
+  }
+  const url = opts.url ?? `http://127.0.0.1:${process.env.PORT || 3000}`;
+  const mb = (n: number) => (n / (1024 * 1024)).toFixed(1);
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: 'uploading [{bar}] {percentage}% | {sentMB}/{totalMB} MB | {rate} MB/s',
+    hideCursor: true,
+  });
+  const started = Date.now();
+  let barStarted = false;
+  let result;
+  try {
+    result = await importFile({
+      url,
+      token,
+      projectId: opts.project,
+      file,
+      format,
+      onProgress: (sent, total) => {
+        const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+        const payload = { sentMB: mb(sent), totalMB: mb(total), rate: mb(sent / seconds) };
+        if (!barStarted) {
+          bar.start(total, sent, payload);
+          barStarted = true;
+        } else bar.update(sent, payload);
+      },
+    });
+  } finally {
+    if (barStarted) bar.stop();
+  }
+  if (result.ok) {
+    process.stdout.write(`imported ${result.imported} tasks\n`);
+    return 0;
+  }
+  process.stderr.write(`import refused (${result.status} ${result.code}): ${result.message}\n`);
+  for (const d of result.details) process.stderr.write(`  ${formatDetail(d)}\n`);
+  return 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   const program = new Command('enclave').description('Enclave administration').exitOverride();
   let code = 0;
@@ -86,6 +154,17 @@ async function main(argv: string[]): Promise<number> {
     .requiredOption('--org <slug>', 'the organization slug')
     .action(async (opts: { org: string }) => {
       code = await auditVerify(opts);
+    });
+  program
+    .command('tasks:import')
+    .description('stream a JSON array, NDJSON or CSV file of tasks into a project of a running server')
+    .argument('<file>', 'the file (.json, .ndjson, .jsonl or .csv)')
+    .requiredOption('--project <id>', 'the project id')
+    .option('--url <url>', 'the server (default http://127.0.0.1:$PORT, port 3000)')
+    .option('--token <token>', 'an API token (default: $ENCLAVE_TOKEN)')
+    .option('--format <format>', 'json, ndjson or csv (default: from the extension)')
+    .action(async (file: string, opts: TasksImportOptions) => {
+      code = await tasksImport(file, opts);
     });
   try {
     await program.parseAsync(argv);

@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuditEventView, AuditQuery, AuditVerifyResult, Page } from '@enclave/contracts';
 import { Db } from '../db/tenant';
-import { AppError } from '../errors/app-error';
 import { CURSOR_PATTERNS, decodeCursor, encodeCursor } from '../http/cursor';
 import { clientAddress, currentRequest, userAgent } from '../http/request-context';
 import { chainHash, GENESIS_HASH, type ChainedEvent } from './canonical';

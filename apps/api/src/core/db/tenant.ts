@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 
 /** Who a transaction acts for. `orgId: null` is the operator (and pre-tenant work): no tenant rows. */
 export interface TenantScope {
@@ -64,6 +66,20 @@ export class Db {
     if (!runner) throw new Error('tenant transaction without a query runner');
     const result = await runner.query(text, params, true);
     return result.affected ?? result.records.length;
+  }
+
+  /**
+   * The raw `pg` client of the current tenant transaction, for what TypeORM cannot do: streaming
+   * `COPY … FROM STDIN` (pg-copy-streams). It is the transaction's own connection: statements on it
+   * run inside the transaction and its scope; never release or end it, the transaction does.
+   */
+  async pgClient(): Promise<PoolClient> {
+    const runner = this.em.queryRunner;
+    if (!runner || runner.isReleased || !(runner instanceof PostgresQueryRunner)) {
+      throw new Error('tenant transaction without a connected PostgreSQL query runner');
+    }
+    // Already connected (the transaction has begun): connect() hands back that same client.
+    return (await runner.connect()) as PoolClient;
   }
 
   get scope(): TenantScope {

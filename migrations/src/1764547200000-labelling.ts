@@ -194,14 +194,152 @@ CREATE POLICY own_work ON gold_scores AS RESTRICTIVE
 CREATE POLICY own_work ON qualifications AS RESTRICTIVE
   USING (${OWN_OR_OVERSEER('user_id')}) WITH CHECK (${OWN_OR_OVERSEER('user_id')});
 
-GRANT SELECT, INSERT, UPDATE ON annotations TO enclave_runtime;
+
+-- The queue. SECURITY INVOKER (the default): it runs as the caller, under every row-level policy.
+-- One task is leased to the calling user (app.user_id) in the calling tenant:
+--   1. the lease they already hold, unchanged;
+--   2. a task they left a draft on, when it still needs them;
+--   3. (p_gold) a gold task they have not answered;
+--   4. (unless p_only_gold) an open task with room: submitted + live leases < overlap, not annotated
+--      or skipped by them, by priority then import order.
+-- Candidates are locked FOR UPDATE SKIP LOCKED, so concurrent callers walk past each other; every
+-- lease is written while holding the task's row lock, and the room is counted again after the lock
+-- is taken (a new snapshot), so no task is ever leased beyond its overlap.
+CREATE FUNCTION queue_try_lease(p_task uuid, p_overlap integer, p_lease_seconds integer)
+  RETURNS timestamptz
+  LANGUAGE plpgsql VOLATILE
+  SET search_path = pg_catalog, public, pg_temp
+AS $f$
+DECLARE
+  v_org uuid := app_current_org();
+  v_user uuid := app_current_user();
+  v_project uuid;
+  v_gold boolean;
+  v_room boolean;
+  v_expires timestamptz := now() + make_interval(secs => p_lease_seconds);
+BEGIN
+  SELECT t.project_id, t.gold_answer IS NOT NULL INTO v_project, v_gold
+    FROM tasks t WHERE t.org_id = v_org AND t.id = p_task
+    FOR UPDATE SKIP LOCKED;
+  IF NOT FOUND THEN RETURN NULL; END IF;
+  -- Counted after the lock: leases written by transactions that committed meanwhile are seen.
+  SELECT v_gold OR (t.status = 'open' AND t.submitted_count
+           + (SELECT count(*) FROM task_leases l
+               WHERE l.org_id = v_org AND l.task_id = p_task AND l.user_id <> v_user AND l.expires_at > now())
+           < p_overlap)
+    INTO v_room
+    FROM tasks t WHERE t.org_id = v_org AND t.id = p_task;
+  IF NOT v_room THEN RETURN NULL; END IF;
+  -- Another user's expired lease stays: it tells their late submission that they held the task.
+  DELETE FROM task_leases l WHERE l.org_id = v_org AND l.task_id = p_task AND l.user_id = v_user;
+  INSERT INTO task_leases (org_id, project_id, task_id, user_id, expires_at) VALUES (v_org, v_project, p_task, v_user, v_expires);
+  RETURN v_expires;
+END $f$;
+
+CREATE FUNCTION queue_lease_next(p_project uuid, p_overlap integer, p_lease_seconds integer, p_gold boolean, p_only_gold boolean)
+  RETURNS TABLE (task_id uuid, expires_at timestamptz, resumed boolean)
+  LANGUAGE plpgsql VOLATILE
+  SET search_path = pg_catalog, public, pg_temp
+AS $f$
+DECLARE
+  v_org uuid := app_current_org();
+  v_user uuid := app_current_user();
+  v_task uuid;
+  v_expires timestamptz;
+  v_passed uuid[] := '{}';
+  v_try integer;
+BEGIN
+  IF v_org IS NULL OR v_user IS NULL THEN RETURN; END IF;
+
+  SELECT l.task_id, l.expires_at INTO v_task, v_expires FROM task_leases l
+   WHERE l.org_id = v_org AND l.project_id = p_project AND l.user_id = v_user AND l.expires_at > now()
+   ORDER BY l.leased_at LIMIT 1;
+  IF FOUND THEN
+    RETURN QUERY SELECT v_task, v_expires, true;
+    RETURN;
+  END IF;
+
+  FOR v_task IN
+    SELECT a.task_id FROM annotations a
+     WHERE a.org_id = v_org AND a.project_id = p_project AND a.user_id = v_user AND a.status = 'draft'
+     ORDER BY a.updated_at
+     LIMIT 20
+  LOOP
+    v_expires := queue_try_lease(v_task, p_overlap, p_lease_seconds);
+    IF v_expires IS NOT NULL THEN
+      RETURN QUERY SELECT v_task, v_expires, true;
+      RETURN;
+    END IF;
+  END LOOP;
+
+  IF p_gold OR p_only_gold THEN
+    FOR v_try IN 1..20 LOOP
+      SELECT t.id INTO v_task FROM tasks t
+       WHERE t.org_id = v_org AND t.project_id = p_project AND t.gold_answer IS NOT NULL
+         AND t.id <> ALL (v_passed)
+         AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.org_id = v_org AND a.task_id = t.id AND a.user_id = v_user)
+         AND NOT EXISTS (SELECT 1 FROM task_skips s WHERE s.org_id = v_org AND s.task_id = t.id AND s.user_id = v_user)
+       ORDER BY t.seq
+       LIMIT 1;
+      EXIT WHEN NOT FOUND;
+      v_expires := queue_try_lease(v_task, p_overlap, p_lease_seconds);
+      IF v_expires IS NOT NULL THEN
+        RETURN QUERY SELECT v_task, v_expires, false;
+        RETURN;
+      END IF;
+      v_passed := v_passed || v_task;
+    END LOOP;
+  END IF;
+  IF p_only_gold THEN RETURN; END IF;
+
+  v_passed := '{}';
+  FOR v_try IN 1..20 LOOP
+    SELECT t.id INTO v_task FROM tasks t
+     WHERE t.org_id = v_org AND t.project_id = p_project AND t.status = 'open' AND t.gold_answer IS NULL
+       AND t.id <> ALL (v_passed)
+       AND t.submitted_count < p_overlap
+       AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.org_id = v_org AND a.task_id = t.id AND a.user_id = v_user)
+       AND NOT EXISTS (SELECT 1 FROM task_skips s WHERE s.org_id = v_org AND s.task_id = t.id AND s.user_id = v_user)
+       AND t.submitted_count + (SELECT count(*) FROM task_leases l
+                                 WHERE l.org_id = v_org AND l.task_id = t.id AND l.expires_at > now()) < p_overlap
+     ORDER BY t.priority DESC, t.seq
+     LIMIT 1
+     FOR UPDATE OF t SKIP LOCKED;
+    EXIT WHEN NOT FOUND;
+    v_expires := queue_try_lease(v_task, p_overlap, p_lease_seconds);
+    IF v_expires IS NOT NULL THEN
+      RETURN QUERY SELECT v_task, v_expires, false;
+      RETURN;
+    END IF;
+    v_passed := v_passed || v_task;
+  END LOOP;
+END $f$;
+
+REVOKE ALL ON FUNCTION queue_try_lease(uuid, integer, integer), queue_lease_next(uuid, integer, integer, boolean, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION queue_try_lease(uuid, integer, integer), queue_lease_next(uuid, integer, integer, boolean, boolean) TO enclave_runtime;
+
+-- Only drafts are ever deleted (a skipped task's draft); submitted work stays, whatever the code does.
+CREATE FUNCTION annotations_refuse_delete() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog
+AS $f$
+BEGIN
+  RAISE EXCEPTION 'only draft annotations can be deleted (annotation % is %)', OLD.id, OLD.status
+    USING ERRCODE = 'restrict_violation';
+END $f$;
+CREATE TRIGGER annotations_keep_submitted BEFORE DELETE ON annotations
+  FOR EACH ROW WHEN (OLD.status <> 'draft') EXECUTE FUNCTION annotations_refuse_delete();
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON annotations TO enclave_runtime;
 GRANT SELECT, INSERT ON annotation_revisions, reviews TO enclave_runtime;
 GRANT SELECT, INSERT, DELETE ON task_skips TO enclave_runtime;
 GRANT SELECT, INSERT, UPDATE ON gold_scores, qualifications TO enclave_runtime;
 `;
 
 const DOWN_SQL = /* sql */ `
+DROP FUNCTION queue_lease_next(uuid, integer, integer, boolean, boolean);
+DROP FUNCTION queue_try_lease(uuid, integer, integer);
 DROP TABLE qualifications, gold_scores, reviews, task_skips, annotation_revisions, annotations;
+DROP FUNCTION annotations_refuse_delete();
 DROP INDEX task_leases_task_idx, tasks_gold_idx, tasks_queue_idx;
 ALTER TABLE tasks DROP COLUMN submitted_count;
 ALTER TABLE projects DROP CONSTRAINT projects_qualification_check,

@@ -3,6 +3,8 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { LoggerModule } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
+import { AssetsController } from './assets/assets.controller';
+import { AssetsService } from './assets/assets.service';
 import { AuditController } from './core/audit/audit.controller';
 import { AuditService } from './core/audit/audit.service';
 import { AuthController } from './core/auth/auth.controller';
@@ -21,14 +23,20 @@ import { RequestContextMiddleware } from './core/http/request-context.middleware
 import { HealthController } from './health/health.controller';
 import { PlatformController } from './platform/platform.controller';
 import { PlatformService } from './platform/platform.service';
+import { AnnotationsService } from './labelling/annotations.service';
+import { LabellingController } from './labelling/labelling.controller';
+import { QueueService } from './labelling/queue.service';
+import { ReviewsService } from './labelling/reviews.service';
 import { MembersService } from './projects/members.service';
 import { ProjectAccess } from './projects/project-access';
 import { ProjectTasksService } from './projects/project-tasks.service';
 import { ProjectsController, TemplatesController } from './projects/projects.controller';
 import { ProjectsService } from './projects/projects.service';
-import { SampleDataLoader } from './projects/sample-data';
+import { SAMPLE_IMAGE_STORE, SampleDataLoader } from './projects/sample-data';
 import { DemoSeeder } from './seed/demo.seeder';
 import { UsersController } from './users/users.controller';
+import { TasksImportController } from './tasks/tasks-import.controller';
+import { TasksImportService } from './tasks/tasks-import.service';
 import { UsersService } from './users/users.service';
 
 @Module({})
@@ -45,6 +53,9 @@ export class AppModule implements NestModule {
         AuditController,
         ProjectsController,
         TemplatesController,
+        LabellingController,
+        AssetsController,
+        TasksImportController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -62,6 +73,12 @@ export class AppModule implements NestModule {
         MembersService,
         ProjectTasksService,
         SampleDataLoader,
+        QueueService,
+        AnnotationsService,
+        ReviewsService,
+        { provide: SAMPLE_IMAGE_STORE, useExisting: AssetsService },
+        AssetsService,
+        TasksImportService,
         // Order matters: authenticate, then check the route's action, then open the tenant transaction.
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_GUARD, useClass: PoliciesGuard },

@@ -41,6 +41,13 @@ const settingsShape = {
   leaseSeconds: z.number().int().min(30).max(86_400),
   reviewMode: z.enum(REVIEW_MODES),
   reviewSamplePercent: z.number().int().min(1).max(99).nullable(),
+  goldPercent: z.number().int().min(0).max(100),
+  qualification: z
+    .strictObject({
+      tasks: z.number().int().min(1).max(100),
+      minAccuracy: z.number().min(0).max(1),
+    })
+    .nullable(),
 };
 
 /** `reviewSamplePercent` belongs to the `sample` mode and to no other. */
@@ -69,6 +76,8 @@ export const createProjectSchema = z
     leaseSeconds: settingsShape.leaseSeconds.optional(),
     reviewMode: settingsShape.reviewMode.optional(),
     reviewSamplePercent: settingsShape.reviewSamplePercent.optional(),
+    goldPercent: settingsShape.goldPercent.optional(),
+    qualification: settingsShape.qualification.optional(),
   })
   .superRefine((b, ctx) => {
     if ((b.labelConfig === undefined) === (b.template === undefined)) {
@@ -96,6 +105,8 @@ export const updateProjectSchema = z
     leaseSeconds: settingsShape.leaseSeconds.optional(),
     reviewMode: settingsShape.reviewMode.optional(),
     reviewSamplePercent: settingsShape.reviewSamplePercent.optional(),
+    goldPercent: settingsShape.goldPercent.optional(),
+    qualification: settingsShape.qualification.optional(),
   })
   .superRefine((b, ctx) => {
     const changes = Object.keys(b).filter((k) => k !== 'confirmBreakingChanges');
@@ -136,6 +147,10 @@ export interface ProjectView {
   leaseSeconds: number;
   reviewMode: ReviewMode;
   reviewSamplePercent: number | null;
+  /** The share (percent) of an annotator's tasks that are gold, while gold remains for them. */
+  goldPercent: number;
+  /** Gold tasks an annotator must answer, at this accuracy, before real tasks flow; null: none. */
+  qualification: { tasks: number; minAccuracy: number } | null;
   templateId: string | null;
   status: ProjectStatus;
   /** The caller's role in the project; null for an owner or admin who is not a member. */

@@ -19,6 +19,8 @@ export interface ProjectRecord {
   leaseSeconds: number;
   reviewMode: ReviewMode;
   reviewSamplePercent: number | null;
+  goldPercent: number;
+  qualification: { tasks: number; minAccuracy: number } | null;
   templateId: string | null;
   status: ProjectStatus;
   createdAt: Date;
@@ -39,6 +41,9 @@ export interface ProjectRow {
   lease_seconds: number;
   review_mode: ReviewMode;
   review_sample_percent: number | null;
+  gold_percent: number;
+  qualification_tasks: number | null;
+  qualification_min_accuracy: number | null;
   template_id: string | null;
   status: ProjectStatus;
   created_at: Date;
@@ -52,7 +57,8 @@ export interface ProjectRow {
 /** The columns of a project and the caller's role in it; `$1` is the caller's user id. */
 export const PROJECT_SELECT = `
   SELECT p.org_id, p.id, p.name, p.description, p.instructions, p.label_config, p.config_version, p.overlap,
-         p.lease_seconds, p.review_mode, p.review_sample_percent, p.template_id, p.status, p.created_at,
+         p.lease_seconds, p.review_mode, p.review_sample_percent, p.gold_percent,
+         p.qualification_tasks, p.qualification_min_accuracy, p.template_id, p.status, p.created_at,
          p.updated_at, p.archived_at, m.role AS my_role,
          to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
     FROM projects p
@@ -71,6 +77,11 @@ export function projectRecord(r: ProjectRow): ProjectRecord {
     leaseSeconds: r.lease_seconds,
     reviewMode: r.review_mode,
     reviewSamplePercent: r.review_sample_percent,
+    goldPercent: r.gold_percent,
+    qualification:
+      r.qualification_tasks === null || r.qualification_min_accuracy === null
+        ? null
+        : { tasks: r.qualification_tasks, minAccuracy: r.qualification_min_accuracy },
     templateId: r.template_id,
     status: r.status,
     createdAt: r.created_at,
@@ -84,7 +95,7 @@ export function seesAllProjects(principal: Principal): boolean {
   return principal.role === 'owner' || principal.role === 'admin';
 }
 
-export type ProjectScopedSubjectName = 'Project' | 'ProjectMember' | 'Task' | 'Asset';
+export type ProjectScopedSubjectName = 'Project' | 'ProjectMember' | 'Task' | 'Asset' | 'Annotation' | 'ProjectStats';
 
 /**
  * The one way a route reaches a project: load it as the caller sees it, answer 404 when it is not

@@ -37,6 +37,8 @@ export function projectView(p: ProjectRecord, taskCounts?: TaskCounts): ProjectV
     leaseSeconds: p.leaseSeconds,
     reviewMode: p.reviewMode,
     reviewSamplePercent: p.reviewSamplePercent,
+    goldPercent: p.goldPercent,
+    qualification: p.qualification,
     templateId: p.templateId,
     status: p.status,
     myRole: p.myRole,
@@ -113,8 +115,9 @@ export class ProjectsService {
     // No RETURNING: the project row is inserted before the creator's membership that makes it theirs.
     await this.db.exec(
       `INSERT INTO projects (org_id, id, name, description, instructions, label_config, overlap, lease_seconds,
-                             review_mode, review_sample_percent, template_id, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+                             review_mode, review_sample_percent, template_id, created_by, gold_percent,
+                             qualification_tasks, qualification_min_accuracy)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
       [
         principal.orgId,
         id,
@@ -128,6 +131,9 @@ export class ProjectsService {
         reviewMode === 'sample' ? input.reviewSamplePercent : null,
         template?.id ?? null,
         principal.id,
+        input.goldPercent ?? 10,
+        input.qualification?.tasks ?? null,
+        input.qualification?.minAccuracy ?? null,
       ],
     );
     await this.db.exec(
@@ -172,6 +178,11 @@ export class ProjectsService {
     if (input.instructions !== undefined) set('instructions', input.instructions, 'instructions');
     if (input.overlap !== undefined) set('overlap', input.overlap, 'overlap');
     if (input.leaseSeconds !== undefined) set('lease_seconds', input.leaseSeconds, 'leaseSeconds');
+    if (input.goldPercent !== undefined) set('gold_percent', input.goldPercent, 'goldPercent');
+    if (input.qualification !== undefined) {
+      set('qualification_tasks', input.qualification?.tasks ?? null, 'qualification');
+      sets.push(`qualification_min_accuracy = $${params.push(input.qualification?.minAccuracy ?? null)}`);
+    }
     const reviewMode = input.reviewMode ?? project.reviewMode;
     if (input.reviewMode !== undefined || input.reviewSamplePercent !== undefined) {
       if (reviewMode === 'sample' && (input.reviewSamplePercent ?? project.reviewSamplePercent) == null) {
@@ -217,6 +228,15 @@ export class ProjectsService {
     }
     if (sets.length > 0) {
       await this.db.exec(`UPDATE projects SET ${sets.join(', ')}, updated_at = now() WHERE org_id = $1 AND id = $2`, params);
+      if (input.overlap !== undefined && input.overlap !== project.overlap) {
+        // A task is complete at `overlap` submitted annotations: the new overlap reopens or completes tasks.
+        await this.db.exec(
+          `UPDATE tasks SET status = CASE WHEN submitted_count >= $3 THEN 'completed' ELSE 'open' END
+            WHERE org_id = $1 AND project_id = $2 AND gold_answer IS NULL
+              AND status <> CASE WHEN submitted_count >= $3 THEN 'completed' ELSE 'open' END`,
+          [principal.orgId, projectId, input.overlap],
+        );
+      }
       await this.audit.append({
         action: 'project.updated',
         targetType: 'project',

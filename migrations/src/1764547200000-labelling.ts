@@ -236,7 +236,8 @@ BEGIN
   RETURN v_expires;
 END $f$;
 
-CREATE FUNCTION queue_lease_next(p_project uuid, p_overlap integer, p_lease_seconds integer, p_gold boolean, p_only_gold boolean)
+CREATE FUNCTION queue_lease_next(p_project uuid, p_overlap integer, p_lease_seconds integer, p_gold boolean, p_only_gold boolean,
+                                 p_holding uuid DEFAULT NULL)
   RETURNS TABLE (task_id uuid, expires_at timestamptz, resumed boolean)
   LANGUAGE plpgsql VOLATILE
   SET search_path = pg_catalog, public, pg_temp
@@ -246,13 +247,16 @@ DECLARE
   v_user uuid := app_current_user();
   v_task uuid;
   v_expires timestamptz;
-  v_passed uuid[] := '{}';
+  -- p_holding: the task the caller has on screen; the answer is another one, fetched ahead.
+  v_held uuid[] := CASE WHEN p_holding IS NULL THEN '{}'::uuid[] ELSE ARRAY[p_holding] END;
+  v_passed uuid[];
   v_try integer;
 BEGIN
   IF v_org IS NULL OR v_user IS NULL THEN RETURN; END IF;
 
   SELECT l.task_id, l.expires_at INTO v_task, v_expires FROM task_leases l
    WHERE l.org_id = v_org AND l.project_id = p_project AND l.user_id = v_user AND l.expires_at > now()
+     AND l.task_id <> ALL (v_held)
    ORDER BY l.leased_at LIMIT 1;
   IF FOUND THEN
     RETURN QUERY SELECT v_task, v_expires, true;
@@ -262,6 +266,7 @@ BEGIN
   FOR v_task IN
     SELECT a.task_id FROM annotations a
      WHERE a.org_id = v_org AND a.project_id = p_project AND a.user_id = v_user AND a.status = 'draft'
+       AND a.task_id <> ALL (v_held)
      ORDER BY a.updated_at
      LIMIT 20
   LOOP
@@ -272,6 +277,7 @@ BEGIN
     END IF;
   END LOOP;
 
+  v_passed := v_held;
   IF p_gold OR p_only_gold THEN
     FOR v_try IN 1..20 LOOP
       SELECT t.id INTO v_task FROM tasks t
@@ -292,7 +298,7 @@ BEGIN
   END IF;
   IF p_only_gold THEN RETURN; END IF;
 
-  v_passed := '{}';
+  v_passed := v_held;
   FOR v_try IN 1..20 LOOP
     SELECT t.id INTO v_task FROM tasks t
      WHERE t.org_id = v_org AND t.project_id = p_project AND t.status = 'open' AND t.gold_answer IS NULL
@@ -315,8 +321,8 @@ BEGIN
   END LOOP;
 END $f$;
 
-REVOKE ALL ON FUNCTION queue_try_lease(uuid, integer, integer), queue_lease_next(uuid, integer, integer, boolean, boolean) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION queue_try_lease(uuid, integer, integer), queue_lease_next(uuid, integer, integer, boolean, boolean) TO enclave_runtime;
+REVOKE ALL ON FUNCTION queue_try_lease(uuid, integer, integer), queue_lease_next(uuid, integer, integer, boolean, boolean, uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION queue_try_lease(uuid, integer, integer), queue_lease_next(uuid, integer, integer, boolean, boolean, uuid) TO enclave_runtime;
 
 -- Only drafts are ever deleted (a skipped task's draft); submitted work stays, whatever the code does.
 CREATE FUNCTION annotations_refuse_delete() RETURNS trigger
@@ -336,7 +342,7 @@ GRANT SELECT, INSERT, UPDATE ON gold_scores, qualifications TO enclave_runtime;
 `;
 
 const DOWN_SQL = /* sql */ `
-DROP FUNCTION queue_lease_next(uuid, integer, integer, boolean, boolean);
+DROP FUNCTION queue_lease_next(uuid, integer, integer, boolean, boolean, uuid);
 DROP FUNCTION queue_try_lease(uuid, integer, integer);
 DROP TABLE qualifications, gold_scores, reviews, task_skips, annotation_revisions, annotations;
 DROP FUNCTION annotations_refuse_delete();

@@ -148,6 +148,24 @@ describe('the queue', () => {
     expectErrorShape(await next(as.annotator, p.id), 409, 'PROJECT_ARCHIVED');
   });
 
+  it('fetches a second task ahead for the task on screen, and never more than two', async () => {
+    const p = await createProject();
+    await addMember(p.id, org.users.annotator.id);
+    const [a, b, c] = await addTasks(p.id, [{ text: 'a' }, { text: 'b' }, { text: 'c' }]);
+    const onScreen = leased(await next(as.annotator, p.id));
+    expect(onScreen.task.id).toBe(a);
+    const ahead = leased(await as.annotator.post(`/api/v1/projects/${p.id}/queue/next`, { holding: a }));
+    expect(ahead.task.id).toBe(b);
+    // Asking again, with or without the task on screen, changes nothing: two leases at most.
+    expect(leased(await as.annotator.post(`/api/v1/projects/${p.id}/queue/next`, { holding: a })).task.id).toBe(b);
+    expect(leased(await next(as.annotator, p.id)).task.id).toBe(a);
+    expect((await save(as.annotator, a!, POS)).status).toBe(200);
+    expect(leased(await as.annotator.post(`/api/v1/projects/${p.id}/queue/next`, { holding: b })).task.id).toBe(c);
+    const leases = await asMigrator(api.migratorUrl, 'SELECT task_id FROM task_leases WHERE project_id = $1 ORDER BY leased_at', [p.id]);
+    expect(leases.map((l) => l.task_id)).toEqual([b, c]);
+    expectErrorShape(await as.annotator.post(`/api/v1/projects/${p.id}/queue/next`, { holding: 'nope' }), 400);
+  });
+
   it('gives an expired lease back to the queue, and the annotator their draft when they come back', async () => {
     const p = await createProject();
     await addMember(p.id, org.users.annotator.id);

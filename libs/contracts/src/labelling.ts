@@ -31,6 +31,15 @@ export interface QueueNextResponse {
   draft: DraftView | null;
 }
 
+/**
+ * `next` takes an optional `holding`: the task the caller has on screen. The answer is then another
+ * task, leased as well, to show the moment the current one is submitted (at most two per person).
+ */
+export const queueNextSchema = z.strictObject({
+  holding: z.uuid({ message: 'must be a task id' }).optional(),
+});
+export type QueueNextInput = z.infer<typeof queueNextSchema>;
+
 export const saveAnnotationSchema = z.strictObject({
   result: z.record(z.string(), z.unknown()),
   status: z.enum(['draft', 'submitted']),

@@ -2,9 +2,11 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@ne
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
+  queueNextSchema,
   reviewSchema,
   saveAnnotationSchema,
   skipTaskSchema,
+  type QueueNextInput,
   type QueueNextResponse,
   type ReviewInput,
   type ReviewNextResponse,
@@ -39,12 +41,14 @@ export class LabellingController {
 
   @Post('projects/:id/queue/next')
   @Can('label', 'Task')
+  @ApiZodBody(queueNextSchema)
   async next(
     @Param('id', UuidPipe) projectId: string,
+    @Body(new ZodPipe(queueNextSchema)) body: QueueNextInput,
     @Req() req: EnclaveRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<QueueNextResponse | undefined> {
-    return orNoContent(res, await this.queue.next(req.principal!, req.ability, projectId));
+    return orNoContent(res, await this.queue.next(req.principal!, req.ability, projectId, body.holding));
   }
 
   @Put('tasks/:id/annotation')

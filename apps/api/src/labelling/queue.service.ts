@@ -28,13 +28,13 @@ export class QueueService {
     private readonly access: ProjectAccess,
   ) {}
 
-  async next(principal: Principal, ability: AppAbility | undefined, projectId: string): Promise<QueueNextResponse | null> {
+  async next(principal: Principal, ability: AppAbility | undefined, projectId: string, holding?: string): Promise<QueueNextResponse | null> {
     const project = await this.access.require(principal, ability, 'label', 'Task', projectId, { activeOnly: true });
     const onlyGold = await this.mustQualify(principal, project);
     const wantGold = onlyGold || Math.random() * 100 < project.goldPercent;
     const [lease] = await this.db.sql<{ task_id: string; expires_at: Date; resumed: boolean }>(
-      'SELECT task_id, expires_at, resumed FROM queue_lease_next($1, $2, $3, $4, $5)',
-      [projectId, project.overlap, project.leaseSeconds, wantGold, onlyGold],
+      'SELECT task_id, expires_at, resumed FROM queue_lease_next($1, $2, $3, $4, $5, $6)',
+      [projectId, project.overlap, project.leaseSeconds, wantGold, onlyGold, holding ?? null],
     );
     if (!lease) return null;
     const [task] = await this.db.sql<{ id: string; data: Record<string, unknown> }>(
@@ -50,7 +50,7 @@ export class QueueService {
       action: 'task.leased',
       targetType: 'task',
       targetId: lease.task_id,
-      details: { projectId, expiresAt: lease.expires_at.toISOString(), resumed: lease.resumed },
+      details: { projectId, expiresAt: lease.expires_at.toISOString(), resumed: lease.resumed, ahead: holding !== undefined },
     });
     return {
       task: { id: task!.id, data: task!.data },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { createTestOrg, openAppDataSource, type TestOrg } from '../../../test/fixtures';
+import { addProjectRows, createTestOrg, openAppDataSource, type TestOrg } from '../../../test/fixtures';
 import { CORE_TABLE_PROBES, findIsolationLeaks, TENANT_TABLES_SQL, type OrgSide, type TableProbe } from '../../../test/isolation';
 import { createScratchSchema, hash32, withClient } from '../../../test/pg';
 import { AuditService } from '../audit/audit.service';
@@ -20,7 +20,7 @@ describe('tenant isolation of every tenant table', () => {
 
   async function addRows(org: TestOrg, sessionsAndTokens: number, extraEvents: number) {
     const audit = new AuditService(db);
-    return db.inTenant({ orgId: org.orgId, userId: org.users.owner.id, role: 'owner' }, async () => {
+    const core = await db.inTenant({ orgId: org.orgId, userId: org.users.owner.id, role: 'owner' }, async () => {
       const sessionIds: string[] = [];
       const tokenIds: string[] = [];
       for (let i = 0; i < sessionsAndTokens; i++) {
@@ -38,80 +38,9 @@ describe('tenant isolation of every tenant table', () => {
         tokenIds.push(t!.id);
       }
       for (let i = 0; i < extraEvents; i++) await audit.append({ action: 'test.event', details: { i } });
-      // Project data: one project with a configuration, a member, `sessionsAndTokens` tasks with a
-      // lease on the first, and one asset.
-      const [p] = await db.sql<{ id: string }>(
-        `INSERT INTO projects (org_id, name, label_config, created_by) VALUES ($1, 'isolation', '{}'::jsonb, $2) RETURNING id`,
-        [org.orgId, org.users.owner.id],
-      );
-      const projectId = p!.id;
-      await db.sql(
-        `INSERT INTO project_configs (org_id, project_id, version, label_config, created_by) VALUES ($1, $2, 1, '{}'::jsonb, $3)`,
-        [org.orgId, projectId, org.users.owner.id],
-      );
-      await db.sql(`INSERT INTO project_members (org_id, project_id, user_id, role) VALUES ($1, $2, $3, 'annotator')`, [
-        org.orgId,
-        projectId,
-        org.users.annotator.id,
-      ]);
-      const taskIds: string[] = [];
-      for (let i = 0; i < sessionsAndTokens; i++) {
-        const [t] = await db.sql<{ id: string }>(
-          `INSERT INTO tasks (org_id, project_id, data) VALUES ($1, $2, $3) RETURNING id`,
-          [org.orgId, projectId, { text: `task ${i}` }],
-        );
-        taskIds.push(t!.id);
-      }
-      await db.sql(
-        `INSERT INTO task_leases (org_id, project_id, task_id, user_id, expires_at) VALUES ($1, $2, $3, $4, now() + interval '5 minutes')`,
-        [org.orgId, projectId, taskIds[0], org.users.annotator.id],
-      );
-      const [asset] = await db.sql<{ id: string }>(
-        `INSERT INTO assets (org_id, project_id, sha256, media_type, byte_size, width, height, created_by)
-         VALUES ($1, $2, $3, 'image/png', 10, 1, 1, $4) RETURNING id`,
-        [org.orgId, projectId, hash32().toString('hex'), org.users.owner.id],
-      );
-      // People's work: an annotation (with its revision) by the annotator on every task, a skip, a
-      // review, a gold score and a qualification.
-      const annotationIds: string[] = [];
-      for (const taskId of taskIds) {
-        const [ann] = await db.sql<{ id: string }>(
-          `INSERT INTO annotations (org_id, project_id, task_id, user_id, status, result, config_version, revision)
-           VALUES ($1, $2, $3, $4, 'submitted', '{}'::jsonb, 1, 1) RETURNING id`,
-          [org.orgId, projectId, taskId, org.users.annotator.id],
-        );
-        await db.sql(
-          `INSERT INTO annotation_revisions (org_id, annotation_id, revision, project_id, task_id, annotator_id, author_id, kind, result, config_version)
-           VALUES ($1, $2, 1, $3, $4, $5, $5, 'submission', '{}'::jsonb, 1)`,
-          [org.orgId, ann!.id, projectId, taskId, org.users.annotator.id],
-        );
-        annotationIds.push(ann!.id);
-      }
-      await db.sql(`INSERT INTO task_skips (org_id, project_id, task_id, user_id) VALUES ($1, $2, $3, $4)`, [
-        org.orgId,
-        projectId,
-        taskIds[0],
-        org.users.annotator.id,
-      ]);
-      await db.sql(
-        `INSERT INTO reviews (org_id, project_id, annotation_id, task_id, annotator_id, reviewer_id, verdict, comment)
-         VALUES ($1, $2, $3, $4, $5, $6, 'reject', 'no')`,
-        [org.orgId, projectId, annotationIds[0], taskIds[0], org.users.annotator.id, org.users.reviewer.id],
-      );
-      await db.sql(`INSERT INTO gold_scores (org_id, project_id, task_id, user_id, annotation_id, score) VALUES ($1, $2, $3, $4, $5, 0.5)`, [
-        org.orgId,
-        projectId,
-        taskIds[0],
-        org.users.annotator.id,
-        annotationIds[0],
-      ]);
-      await db.sql(`INSERT INTO qualifications (org_id, project_id, user_id, status, answered, accuracy) VALUES ($1, $2, $3, 'passed', 1, 1)`, [
-        org.orgId,
-        projectId,
-        org.users.annotator.id,
-      ]);
-      return { sessionIds, tokenIds, projectId, taskIds, assetId: asset!.id, annotationIds };
+      return { sessionIds, tokenIds };
     });
+    return { ...core, ...(await addProjectRows(db, org, sessionsAndTokens)) };
   }
 
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { createTestOrg, openAppDataSource, type TestOrg } from '../../../test/fixtures';
+import { addProjectRows, createTestOrg, openAppDataSource, type TestOrg } from '../../../test/fixtures';
 import { TENANT_TABLES_SQL } from '../../../test/isolation';
 import { hash32 } from '../../../test/pg';
 import { AuditService } from '../audit/audit.service';
@@ -34,6 +34,7 @@ describe('no-tenant scope and actingFor', () => {
         [org.orgId, org.users.owner.id, hash32()],
       );
     });
+    await addProjectRows(db, org, 2);
     tables = ((await ds.query(TENANT_TABLES_SQL)) as { table: string }[]).map((r) => r.table);
   });
   afterAll(() => ds.destroy());

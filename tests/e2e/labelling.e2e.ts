@@ -349,6 +349,26 @@ describe('review', () => {
     expectErrorShape(await as.reviewer.post(`/api/v1/annotations/${ann.id}/review`, { verdict: 'accept' }), 403);
   });
 
+  it('picks a sample for review in mode sample: neither none nor all of 60 submissions at 50%', async () => {
+    const p = await createProject({ reviewMode: 'sample', reviewSamplePercent: 50, goldPercent: 0 });
+    await addMember(p.id, org.users.annotator.id);
+    await addTasks(p.id, Array.from({ length: 60 }, (_, i) => ({ text: `t${i}` })));
+    for (;;) {
+      const res = await next(as.annotator, p.id);
+      if (res.status === 204) break;
+      expect((await save(as.annotator, leased(res).task.id, POS)).status).toBe(200);
+    }
+    const [row] = await asMigrator(
+      api.migratorUrl,
+      `SELECT count(*) FILTER (WHERE needs_review)::int AS picked, count(*)::int AS total FROM annotations WHERE project_id = $1`,
+      [p.id],
+    );
+    expect(row!.total).toBe(60);
+    // Binomial(60, 0.5): outside 6..54 with a probability below one in a billion.
+    expect(row!.picked).toBeGreaterThan(5);
+    expect(row!.picked).toBeLessThan(55);
+  });
+
   it('picks no annotation for review in mode none', async () => {
     const p = await createProject();
     await addMember(p.id, org.users.annotator.id);

@@ -8,3 +8,4 @@ export { imageAssetIds, validateTaskData } from './validate-data';
 export { BOX_EPSILON, validateResult, type ValidateResultOptions } from './validate-result';
 export { breakingConfigChanges } from './config-changes';
 export * from './metrics';
+export * from './export';

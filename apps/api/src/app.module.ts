@@ -17,6 +17,9 @@ import { APP_CONFIG, type AppConfig } from './core/config/config';
 import { APP_DATA_SOURCE, Db } from './core/db/tenant';
 import { TenantTransactionInterceptor } from './core/db/tenant.interceptor';
 import { ErrorFilter } from './core/errors/error.filter';
+import { ExportsController } from './exports/exports.controller';
+import { ExportsService } from './exports/exports.service';
+import { TransactionEnd } from './exports/transaction-end';
 import { JsonBodyMiddleware } from './core/http/json-body.middleware';
 import { loggerParams } from './core/http/logging';
 import { RequestContextMiddleware } from './core/http/request-context.middleware';
@@ -34,6 +37,8 @@ import { ProjectsController, TemplatesController } from './projects/projects.con
 import { ProjectsService } from './projects/projects.service';
 import { SAMPLE_IMAGE_STORE, SampleDataLoader } from './projects/sample-data';
 import { DemoSeeder } from './seed/demo.seeder';
+import { StatsController } from './stats/stats.controller';
+import { StatsService } from './stats/stats.service';
 import { UsersController } from './users/users.controller';
 import { TasksImportController } from './tasks/tasks-import.controller';
 import { TasksImportService } from './tasks/tasks-import.service';
@@ -56,6 +61,8 @@ export class AppModule implements NestModule {
         LabellingController,
         AssetsController,
         TasksImportController,
+        ExportsController,
+        StatsController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -79,6 +86,9 @@ export class AppModule implements NestModule {
         { provide: SAMPLE_IMAGE_STORE, useExisting: AssetsService },
         AssetsService,
         TasksImportService,
+        ExportsService,
+        TransactionEnd,
+        StatsService,
         // Order matters: authenticate, then check the route's action, then open the tenant transaction.
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_GUARD, useClass: PoliciesGuard },

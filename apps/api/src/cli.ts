@@ -11,6 +11,7 @@ import { assertRuntimeRoleIsSafe, provisionRuntimeRole } from './core/db/bootstr
 import { createAppDataSource } from './app';
 import { prepareDatabase, type Database } from './main';
 import { formatDetail, formatFromPath, importFile, isImportFormat } from './tasks/import-client';
+import { exportToFile, isExportFormat, isExportStatus } from './exports/export-client';
 
 /**
  * When `npm start` is already serving from the embedded server, the CLI connects to that server (its
@@ -145,6 +146,81 @@ async function tasksImport(file: string, opts: TasksImportOptions): Promise<numb
   return 1;
 }
 
+interface ExportOptions {
+  project: string;
+  format: string;
+  status?: string;
+  identities?: boolean;
+  out: string;
+  url?: string;
+  token?: string;
+}
+
+/**
+ * Streams a project's export from a running server into a file (docs/export.md), with a progress bar on
+ * stderr (bytes, lines, lines/s; the total is unknown until the end). Prints the bytes, rows and SHA-256,
+ * which match the server's `project.exported` audit event.
+ */
+async function exportProject(opts: ExportOptions): Promise<number> {
+  const token = opts.token ?? process.env.ENCLAVE_TOKEN;
+  if (!token) {
+    process.stderr.write(
+      'an API token is needed: --token or ENCLAVE_TOKEN (create one with POST /api/v1/auth/tokens)\n',
+    );
+    return 2;
+  }
+  if (!isExportFormat(opts.format)) {
+    process.stderr.write(
+      `--format must be jsonl, json, csv, coco, conll or preference, not ${opts.format}\n`,
+    );
+    return 2;
+  }
+  if (opts.status !== undefined && !isExportStatus(opts.status)) {
+    process.stderr.write(`--status must be submitted, accepted or all, not ${opts.status}\n`);
+    return 2;
+  }
+  const url = opts.url ?? `http://127.0.0.1:${process.env.PORT || 3000}`;
+  const mb = (n: number) => (n / (1024 * 1024)).toFixed(1);
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: 'exporting | {received} MB | {lines} lines | {rate} lines/s',
+    hideCursor: true,
+  });
+  const started = Date.now();
+  let barStarted = false;
+  try {
+    const result = await exportToFile({
+      url,
+      token,
+      projectId: opts.project,
+      format: opts.format,
+      status: opts.status,
+      identities: opts.identities,
+      out: opts.out,
+      onProgress: (bytes, lines) => {
+        const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+        const payload = { received: mb(bytes), lines, rate: Math.round(lines / seconds) };
+        if (!barStarted) {
+          bar.start(0, 0, payload);
+          barStarted = true;
+        } else bar.update(0, payload);
+      },
+    });
+    if (barStarted) bar.stop();
+    if (!result.ok) {
+      process.stderr.write(`export refused (${result.status} ${result.code}): ${result.message}\n`);
+      return 1;
+    }
+    const rows = result.rows === null ? '' : `, ${result.rows} rows`;
+    process.stdout.write(`wrote ${opts.out}: ${result.bytes} bytes${rows}\nsha256 ${result.sha256}\n`);
+    return 0;
+  } catch (err) {
+    if (barStarted) bar.stop();
+    process.stderr.write(`export failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const program = new Command('enclave').description('Enclave administration').exitOverride();
   let code = 0;
@@ -165,6 +241,19 @@ async function main(argv: string[]): Promise<number> {
     .option('--format <format>', 'json, ndjson or csv (default: from the extension)')
     .action(async (file: string, opts: TasksImportOptions) => {
       code = await tasksImport(file, opts);
+    });
+  program
+    .command('export')
+    .description("stream a project's export from a running server into a file")
+    .requiredOption('--project <id>', 'the project id')
+    .requiredOption('--out <file>', 'the file to write (written as <file>.part until complete)')
+    .option('--format <format>', 'jsonl, json, csv, coco, conll or preference', 'jsonl')
+    .option('--status <status>', 'submitted (default), accepted or all')
+    .option('--identities', 'real annotator identities instead of pseudonyms (owners and admins; audited)')
+    .option('--url <url>', 'the server (default http://127.0.0.1:$PORT, port 3000)')
+    .option('--token <token>', 'an API token (default: $ENCLAVE_TOKEN)')
+    .action(async (opts: ExportOptions) => {
+      code = await exportProject(opts);
     });
   try {
     await program.parseAsync(argv);

@@ -6,3 +6,4 @@ export * from './projects';
 export * from './label-config';
 export * from './templates';
 export * from './labelling';
+export * from './stats';

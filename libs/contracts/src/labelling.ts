@@ -134,25 +134,49 @@ export const exportQuerySchema = z.strictObject({
 });
 export type ExportQuery = z.infer<typeof exportQuerySchema>;
 
-/** Settings of the labelling engine, part of a project's update. */
+/**
+ * Where an annotator stands with a project's qualification (null on the statistics page when the project
+ * requires none): `qualifying` until they have answered the required number of gold tasks, then the
+ * recorded decision. `answered` and `accuracy` are the gold tasks scored so far and their mean score
+ * (0..1), or, once decided, the figures the decision was taken on.
+ */
 export interface QualificationView {
   status: 'qualifying' | 'passed' | 'failed';
   answered: number;
   accuracy: number | null;
 }
 
+/**
+ * One person's work in a project (`GET /projects/:id/stats`). Everything but the gold figures counts
+ * real tasks only; docs/stats.md defines each member.
+ */
 export interface AnnotatorStats {
   userId: string;
   name: string;
   orgRole: OrgRole;
+  /** Their role in the project now; null when they are no longer a member. */
   projectRole: ProjectRole | null;
+  /** Annotations that count: submitted and not rejected (status submitted or accepted). */
   submitted: number;
+  /** Of those, accepted by a reviewer. */
   accepted: number;
+  /** Rejected by a reviewer (not in `submitted`). */
   rejected: number;
+  /** Saved, not yet submitted. */
+  drafts: number;
   skipped: number;
+  /** Median of the lead times reported with the counted annotations; null when none reported one. */
   medianLeadTimeMs: number | null;
+  lastSubmittedAt: string | null;
+  /** Gold tasks answered and scored, and the mean score (0..1). */
   goldAnswered: number;
   goldAccuracy: number | null;
+  /**
+   * Share of their single-choice and pairwise answers that equal the majority of the other annotators of
+   * the same item (leave-one-out); null when none could be compared.
+   */
   agreementWithMajority: number | null;
+  /** The answers that share is taken over: those on items where the others had a strict majority. */
+  comparedWithMajority: number;
   qualification: QualificationView | null;
 }

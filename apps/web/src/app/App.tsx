@@ -1,3 +1,4 @@
+import './zod-config';
 import { useEffect } from 'react';
 import { useMe } from '../features/auth/hooks/useAuth';
 import { LoginPage } from '../features/auth/components/LoginPage';

@@ -3,9 +3,9 @@ import { useSignOut } from '../features/auth/hooks/useAuth';
 import { Alert } from '../shared/components/Alert';
 import { describeError } from '../shared/errors';
 import { titleCase } from '../shared/format';
-import { pagesFor } from './access';
+import { PAGES, pagesFor } from './access';
 import { Link } from './Link';
-import { useLocation } from './router';
+import { matchRoute, useLocation } from './router';
 import { useSession } from './session';
 
 export function Shell({ children }: { children: ReactNode }) {
@@ -13,6 +13,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const { pathname } = useLocation();
   const signOut = useSignOut();
   const pages = pagesFor(ability, user);
+  const current = matchRoute(PAGES, pathname)?.route;
   const organization =
     user.role === 'operator' ? 'Platform' : (user.orgName ?? user.orgSlug ?? 'Organization');
 
@@ -21,7 +22,7 @@ export function Shell({ children }: { children: ReactNode }) {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="app-header">
+      <header className={current?.layout === 'wide' ? 'app-header app-header--wide' : 'app-header'}>
         <div className="app-header__inner">
           <Link to="/" className="brand">
             Enclave
@@ -30,7 +31,7 @@ export function Shell({ children }: { children: ReactNode }) {
             <ul>
               {pages.map((page) => (
                 <li key={page.id}>
-                  <Link to={page.path} aria-current={pathname === page.path ? 'page' : undefined}>
+                  <Link to={page.path} aria-current={current?.id === page.id ? 'page' : undefined}>
                     {page.label}
                   </Link>
                 </li>
@@ -55,7 +56,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </div>
         </div>
       </header>
-      <main id="main" className="page" tabIndex={-1}>
+      <main id="main" className={current?.layout === 'wide' ? 'page page--wide' : 'page'} tabIndex={-1}>
         {signOut.isError ? <Alert tone="error">{describeError(signOut.error)}</Alert> : null}
         {children}
       </main>

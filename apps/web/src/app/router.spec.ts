@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { isPlainLeftClick, loginPathFor, safeNextPath, splitHref } from './router';
+import {
+  isPlainLeftClick,
+  loginPathFor,
+  matchPath,
+  matchRoute,
+  pathTo,
+  safeNextPath,
+  splitHref,
+} from './router';
 
 describe('router helpers', () => {
   it('only follows a next parameter that stays on this origin', () => {
@@ -40,5 +48,47 @@ describe('router helpers', () => {
     expect(isPlainLeftClick({ ...click, metaKey: true })).toBe(false);
     expect(isPlainLeftClick({ ...click, button: 1 })).toBe(false);
     expect(isPlainLeftClick({ ...click, defaultPrevented: true })).toBe(false);
+  });
+});
+
+describe('path parameters', () => {
+  it('matches static segments and parameters, with or without a trailing slash', () => {
+    expect(matchPath('/projects', '/projects')).toEqual({});
+    expect(matchPath('/projects', '/projects/')).toEqual({});
+    expect(matchPath('/projects/:id/label', '/projects/p1/label')).toEqual({ id: 'p1' });
+    expect(matchPath('/projects/:id/members/:userId', '/projects/p1/members/u2')).toEqual({
+      id: 'p1',
+      userId: 'u2',
+    });
+  });
+
+  it('refuses other paths: other segments, more or fewer of them, an empty parameter', () => {
+    expect(matchPath('/projects/:id/label', '/projects/p1/review')).toBeNull();
+    expect(matchPath('/projects/:id/label', '/projects/p1')).toBeNull();
+    expect(matchPath('/projects/:id/label', '/projects/p1/label/x')).toBeNull();
+    expect(matchPath('/projects/:id', '/projects')).toBeNull();
+    expect(matchPath('/users', '/users-x')).toBeNull();
+  });
+
+  it('decodes parameters and refuses malformed escapes', () => {
+    expect(matchPath('/projects/:id', '/projects/a%20b')).toEqual({ id: 'a b' });
+    expect(matchPath('/projects/:id', '/projects/a%2Fb')).toEqual({ id: 'a/b' });
+    expect(matchPath('/projects/:id', '/projects/%E0%A4%A')).toBeNull();
+  });
+
+  it('prefers the route with more static segments, whatever the order of the table', () => {
+    const routes = [{ path: '/projects/:id' }, { path: '/projects/new' }, { path: '/projects' }];
+    expect(matchRoute(routes, '/projects/new')?.route.path).toBe('/projects/new');
+    expect(matchRoute(routes, '/projects/p1')).toEqual({ route: routes[0], params: { id: 'p1' } });
+    expect(matchRoute(routes, '/projects')?.route.path).toBe('/projects');
+    expect(matchRoute(routes, '/nothing')).toBeNull();
+  });
+
+  it('builds paths from patterns, encoding each parameter', () => {
+    expect(pathTo('/projects/:id/label', { id: 'a/b?c' })).toBe('/projects/a%2Fb%3Fc/label');
+    expect(matchPath('/projects/:id/label', pathTo('/projects/:id/label', { id: 'a/b?c' }))).toEqual({
+      id: 'a/b?c',
+    });
+    expect(() => pathTo('/projects/:id', {})).toThrow(/missing route parameter id/);
   });
 });

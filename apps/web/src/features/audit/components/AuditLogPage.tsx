@@ -1,51 +1,108 @@
-import { useState, type FormEvent } from 'react';
-import type { AuditEventView } from '@enclave/contracts';
+import { useId, useMemo, useState, type FormEvent } from 'react';
+import { AUDIT_OUTCOMES, type AuditEventView, type UserView } from '@enclave/contracts';
 import { useSession } from '../../../app/session';
 import { Alert } from '../../../shared/components/Alert';
 import { Badge } from '../../../shared/components/Badge';
-import { TextField } from '../../../shared/components/Field';
+import { SelectField, TextField } from '../../../shared/components/Field';
 import { ListStatus } from '../../../shared/components/ListStatus';
 import { describeError } from '../../../shared/errors';
-import { formatDateTime } from '../../../shared/format';
+import { formatDateTime, titleCase } from '../../../shared/format';
 import { flattenPages } from '../../../shared/pages';
-import { describeVerification, type AuditFilter } from '../api/audit';
+import { useDirectory } from '../../projects/hooks/useProjects';
+import {
+  auditFilterFrom,
+  describeVerification,
+  isFiltered,
+  KNOWN_AUDIT_ACTIONS,
+  type AuditFilter,
+  type AuditOutcome,
+} from '../api/audit';
 import { useAuditEvents, useVerifyAuditChain } from '../hooks/useAudit';
 
 function shortId(id: string | null): string {
   return id ? id.slice(0, 8) : '';
 }
 
-function AuditRow({ event }: { event: AuditEventView }) {
+function AuditRow({ event, people }: { event: AuditEventView; people: Map<string, UserView> }) {
+  const [open, setOpen] = useState(false);
+  const detailsId = useId();
+  const actor = event.actorId ? people.get(event.actorId) : undefined;
   return (
-    <tr>
-      <td className="num">{event.seq}</td>
-      <td>{formatDateTime(event.occurredAt)}</td>
-      <td>
-        {event.actorType}
-        {event.actorId ? (
-          <>
-            {' '}
-            <code title={event.actorId}>{shortId(event.actorId)}</code>
-          </>
-        ) : null}
-      </td>
-      <td>
-        <code>{event.action}</code>
-      </td>
-      <td>
-        {event.targetType ?? '—'}
-        {event.targetId ? (
-          <>
-            {' '}
-            <code title={event.targetId}>{shortId(event.targetId)}</code>
-          </>
-        ) : null}
-      </td>
-      <td>
-        <Badge value={event.outcome} />
-      </td>
-      <td>{event.ip ?? '—'}</td>
-    </tr>
+    <>
+      <tr>
+        <td className="num">{event.seq}</td>
+        <td>{formatDateTime(event.occurredAt)}</td>
+        <td>
+          {actor ? (
+            <span title={event.actorId ?? undefined}>{actor.name}</span>
+          ) : (
+            <>
+              {event.actorType}
+              {event.actorId ? (
+                <>
+                  {' '}
+                  <code title={event.actorId}>{shortId(event.actorId)}</code>
+                </>
+              ) : null}
+            </>
+          )}
+        </td>
+        <td>
+          <code>{event.action}</code>
+        </td>
+        <td>
+          {event.targetType ?? '—'}
+          {event.targetId ? (
+            <>
+              {' '}
+              <code title={event.targetId}>{shortId(event.targetId)}</code>
+            </>
+          ) : null}
+        </td>
+        <td>
+          <Badge value={event.outcome} />
+        </td>
+        <td>{event.ip ?? '—'}</td>
+        <td className="actions">
+          <button
+            type="button"
+            className="btn btn--small btn--quiet"
+            aria-expanded={open}
+            aria-controls={detailsId}
+            onClick={() => setOpen((o) => !o)}
+          >
+            Details<span className="visually-hidden"> of event {event.seq}</span>
+          </button>
+        </td>
+      </tr>
+      {open ? (
+        <tr id={detailsId} className="audit-details">
+          <td colSpan={8}>
+            <dl className="audit-details__list">
+              <dt>Actor</dt>
+              <dd>
+                {event.actorType}
+                {event.actorId ? <code> {event.actorId}</code> : null}
+                {actor ? ` (${actor.name}, ${actor.email})` : null}
+              </dd>
+              <dt>Target</dt>
+              <dd>{event.targetId ? <code>{event.targetId}</code> : '—'}</dd>
+              <dt>User agent</dt>
+              <dd>{event.userAgent ?? '—'}</dd>
+              <dt>Request id</dt>
+              <dd>{event.requestId ? <code>{event.requestId}</code> : '—'}</dd>
+              <dt>Hash</dt>
+              <dd>
+                <code className="audit-details__hash">{event.hash}</code>
+              </dd>
+            </dl>
+            {Object.keys(event.details).length > 0 ? (
+              <pre className="code-block">{JSON.stringify(event.details, null, 2)}</pre>
+            ) : null}
+          </td>
+        </tr>
+      ) : null}
+    </>
   );
 }
 
@@ -65,17 +122,47 @@ function VerifyChain() {
   );
 }
 
+const OUTCOME_OPTIONS: { value: AuditOutcome | ''; label: string }[] = [
+  { value: '', label: 'Any outcome' },
+  ...AUDIT_OUTCOMES.map((o) => ({ value: o, label: titleCase(o) })),
+];
+
 export function AuditLogPage() {
   const { ability } = useSession();
-  const [draft, setDraft] = useState('');
+  const actionsListId = useId();
+  const [action, setAction] = useState('');
+  const [actorId, setActorId] = useState('');
+  const [outcome, setOutcome] = useState<AuditOutcome | ''>('');
+  const [formError, setFormError] = useState<string | null>(null);
   const [filter, setFilter] = useState<AuditFilter>({});
   const events = useAuditEvents(filter);
   const items = flattenPages(events.data);
+  const directory = useDirectory(ability.can('list', 'User'));
+  const people = useMemo(() => new Map((directory.data ?? []).map((u) => [u.id, u])), [directory.data]);
+  const actorOptions = useMemo(
+    () => [
+      { value: '', label: 'Anyone' },
+      ...[...people.values()]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((u) => ({ value: u.id, label: `${u.name} (${u.email})` })),
+    ],
+    [people],
+  );
 
   function apply(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const action = draft.trim();
-    setFilter(action ? { action } : {});
+    const r = auditFilterFrom({ action, actorId, outcome });
+    if (!r.ok) return setFormError(r.error);
+    setFormError(null);
+    setFilter(r.filter);
+  }
+
+  function clear() {
+    setAction('');
+    setActorId('');
+    setOutcome('');
+    setFormError(null);
+    setFilter({});
   }
 
   return (
@@ -89,32 +176,45 @@ export function AuditLogPage() {
       {ability.can('verify', 'AuditEvent') ? (
         <section className="card" aria-labelledby="verify-title">
           <h2 id="verify-title">Integrity</h2>
+          <p className="muted">
+            Recomputes every event&rsquo;s hash and names the first link that does not match.
+          </p>
           <VerifyChain />
         </section>
       ) : null}
       <section className="card" aria-labelledby="events-title">
         <h2 id="events-title">Events</h2>
-        <form className="filter" onSubmit={apply} role="search">
+        <form
+          className="filter audit-filter"
+          onSubmit={apply}
+          role="search"
+          aria-label="Filter events"
+          noValidate
+        >
           <TextField
             label="Action"
-            value={draft}
-            onValueChange={setDraft}
+            value={action}
+            onValueChange={setAction}
             placeholder="e.g. auth.login"
             autoCapitalize="off"
             spellCheck={false}
+            list={actionsListId}
+            error={formError ?? undefined}
           />
+          <datalist id={actionsListId}>
+            {KNOWN_AUDIT_ACTIONS.map((a) => (
+              <option key={a} value={a} />
+            ))}
+          </datalist>
+          {people.size > 0 ? (
+            <SelectField label="Actor" value={actorId} options={actorOptions} onValueChange={setActorId} />
+          ) : null}
+          <SelectField label="Outcome" value={outcome} options={OUTCOME_OPTIONS} onValueChange={setOutcome} />
           <button type="submit" className="btn">
             Filter
           </button>
-          {filter.action ? (
-            <button
-              type="button"
-              className="btn btn--quiet"
-              onClick={() => {
-                setDraft('');
-                setFilter({});
-              }}
-            >
+          {isFiltered(filter) ? (
+            <button type="button" className="btn btn--quiet" onClick={clear}>
               Show all
             </button>
           ) : null}
@@ -133,11 +233,14 @@ export function AuditLogPage() {
                   <th scope="col">Target</th>
                   <th scope="col">Outcome</th>
                   <th scope="col">Client address</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Details</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {items.map((event) => (
-                  <AuditRow key={event.id} event={event} />
+                  <AuditRow key={event.id} event={event} people={people} />
                 ))}
               </tbody>
             </table>
@@ -145,7 +248,11 @@ export function AuditLogPage() {
         ) : null}
         <ListStatus
           list={events}
-          empty={filter.action ? `No events with the action ${filter.action}.` : 'No events yet.'}
+          empty={
+            isFiltered(filter)
+              ? 'No events match these filters. Change them or choose Show all.'
+              : 'No events yet.'
+          }
           count={items.length}
         />
       </section>

@@ -5,6 +5,7 @@ import { ListStatus } from '../../../shared/components/ListStatus';
 import { describeError } from '../../../shared/errors';
 import { titleCase } from '../../../shared/format';
 import { flattenPages } from '../../../shared/pages';
+import { ConfirmAction } from '../../projects/components/ConfirmAction';
 import { useUpdateUser, useUsers } from '../hooks/useUsers';
 import { CreateUserForm } from './CreateUserForm';
 import { creatableRoles, roleOptions, rowPermissions } from './roles';
@@ -46,15 +47,27 @@ function UserRow({ user, showActions }: { user: UserView; showActions: boolean }
       </td>
       {showActions ? (
         <td className="actions">
-          {canUpdate ? (
+          {canUpdate && disabled ? (
             <button
               type="button"
-              className={disabled ? 'btn btn--small' : 'btn btn--small btn--danger'}
+              className="btn btn--small"
               disabled={update.isPending}
-              onClick={() => update.mutate({ status: disabled ? 'active' : 'disabled' })}
+              onClick={() => update.mutate({ status: 'active' })}
+              aria-label={`Enable ${user.email}`}
             >
-              {disabled ? 'Enable' : 'Disable'}
+              Enable
             </button>
+          ) : null}
+          {canUpdate && !disabled ? (
+            <ConfirmAction
+              small
+              label="Disable"
+              ariaLabel={`Disable ${user.email}`}
+              question={`Disable ${user.name}? They are signed out everywhere and cannot sign in.`}
+              confirmLabel="Disable"
+              onConfirm={() => update.mutate({ status: 'disabled' })}
+              pending={update.isPending}
+            />
           ) : null}
           {update.isError ? (
             <p className="row-error" role="alert">

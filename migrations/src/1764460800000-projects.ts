@@ -144,16 +144,16 @@ BEGIN
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
     EXECUTE format(
-      'CREATE POLICY tenant_isolation ON %I USING (org_id = app_current_org()) WITH CHECK (org_id = app_current_org())',
+      'CREATE POLICY tenant_isolation ON %I USING (org_id = (SELECT app_current_org())) WITH CHECK (org_id = (SELECT app_current_org()))',
       t);
   END LOOP;
   FOREACH t IN ARRAY ARRAY['tasks', 'task_leases', 'assets'] LOOP
     EXECUTE format(
       'CREATE POLICY project_membership ON %I AS RESTRICTIVE
-         USING (app_sees_all_projects()
-                OR project_id IN (SELECT m.project_id FROM project_members m WHERE m.user_id = app_current_user()))
-         WITH CHECK (app_sees_all_projects()
-                OR project_id IN (SELECT m.project_id FROM project_members m WHERE m.user_id = app_current_user()))',
+         USING ((SELECT app_sees_all_projects())
+                OR project_id IN (SELECT m.project_id FROM project_members m WHERE m.user_id = (SELECT app_current_user())))
+         WITH CHECK ((SELECT app_sees_all_projects())
+                OR project_id IN (SELECT m.project_id FROM project_members m WHERE m.user_id = (SELECT app_current_user())))',
       t);
   END LOOP;
 END $$;

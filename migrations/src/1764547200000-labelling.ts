@@ -21,12 +21,14 @@ export class Labelling1764547200000 implements MigrationInterface {
   }
 }
 
-const MEMBER_OF_PROJECT = `app_sees_all_projects()
-  OR project_id IN (SELECT m.project_id FROM project_members m WHERE m.user_id = app_current_user())`;
-const OWN_OR_OVERSEER = (userColumn: string) => `app_sees_all_projects()
-  OR ${userColumn} = app_current_user()
+// The role and user are read through scalar subqueries: PostgreSQL evaluates those once per
+// statement (an InitPlan), where a bare function call in a policy runs again for every row.
+const MEMBER_OF_PROJECT = `(SELECT app_sees_all_projects())
+  OR project_id IN (SELECT m.project_id FROM project_members m WHERE m.user_id = (SELECT app_current_user()))`;
+const OWN_OR_OVERSEER = (userColumn: string) => `(SELECT app_sees_all_projects())
+  OR ${userColumn} = (SELECT app_current_user())
   OR project_id IN (SELECT m.project_id FROM project_members m
-                     WHERE m.user_id = app_current_user() AND m.role IN ('reviewer', 'manager'))`;
+                     WHERE m.user_id = (SELECT app_current_user()) AND m.role IN ('reviewer', 'manager'))`;
 
 const UP_SQL = /* sql */ `
 ALTER TABLE projects
@@ -174,7 +176,7 @@ BEGIN
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
     EXECUTE format(
-      'CREATE POLICY tenant_isolation ON %I USING (org_id = app_current_org()) WITH CHECK (org_id = app_current_org())', t);
+      'CREATE POLICY tenant_isolation ON %I USING (org_id = (SELECT app_current_org())) WITH CHECK (org_id = (SELECT app_current_org()))', t);
     EXECUTE format(
       'CREATE POLICY project_membership ON %I AS RESTRICTIVE USING (${MEMBER_OF_PROJECT}) WITH CHECK (${MEMBER_OF_PROJECT})', t);
   END LOOP;

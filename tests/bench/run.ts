@@ -7,12 +7,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { importBenchmark } from './import.bench';
+import { exportBenchmark } from './export.bench';
+import { queueBenchmark } from './queue.bench';
+import { rlsBenchmark } from './rls.bench';
 import { describeMachine, describeRevision } from './harness/machine';
 import { printOutcome, table, targetRow, writeJson } from './harness/report';
 import type { BenchContext, Benchmark, BenchOptions, BenchOutcome } from './harness/types';
 
 /** Every benchmark, in the order they run. A new one: a `<name>.bench.ts` file and a line here. */
-const BENCHMARKS: Benchmark[] = [importBenchmark];
+const BENCHMARKS: Benchmark[] = [importBenchmark, exportBenchmark, queueBenchmark, rlsBenchmark];
 
 const USAGE = `npm run bench [-- options]
 

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { LABEL_TEMPLATES } from '@enclave/contracts';
@@ -72,6 +73,25 @@ async function login(port: number, email: string, password: string) {
   return { status: res.status, cookie: cookies.join('; '), csrf };
 }
 
+/** A sign-in whose request is fully written (`sent`) before its answer (`status`) arrives. */
+function loginInFlight(port: number, email: string, password: string): { sent: Promise<void>; status: Promise<number> } {
+  let sent!: () => void;
+  const sentP = new Promise<void>((resolve) => (sent = resolve));
+  const status = new Promise<number>((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path: '/api/v1/auth/login', method: 'POST', headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('finish', sent);
+    req.on('error', reject);
+    req.end(JSON.stringify({ email, password }));
+  });
+  return { sent: sentP, status };
+}
+
 describe('npm start lifecycle', () => {
   let dataDir: string;
 
@@ -125,10 +145,13 @@ describe('npm start lifecycle', () => {
     expect(created.status).toBe(201);
 
     // In-flight requests (each runs argon2 and writes a session and an audit event) finish after SIGTERM.
-    const inflight = Array.from({ length: 8 }, () => login(first.port, owner![1]!, owner![2]!).then((r) => r.status));
-    await new Promise((r) => setTimeout(r, 40));
+    // SIGTERM once every request is written and the server has had a moment to read it (on a loaded
+    // machine a fixed delay after starting the requests was not enough for them to arrive).
+    const inflight = Array.from({ length: 8 }, () => loginInFlight(first.port, owner![1]!, owner![2]!));
+    await Promise.all(inflight.map((r) => r.sent));
+    await new Promise((r) => setTimeout(r, 100));
     first.child.kill('SIGTERM');
-    expect(await Promise.all(inflight)).toEqual(Array(8).fill(200));
+    expect(await Promise.all(inflight.map((r) => r.status))).toEqual(Array(8).fill(200));
     expect(await exited(first.child)).toBe(0);
     expect(postgresRunningOn(path.join(dataDir, 'pg'))).toBe(false);
 

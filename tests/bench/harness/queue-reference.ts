@@ -1,0 +1,353 @@
+import { createHash, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { chainHash, GENESIS_HASH, type ChainedEvent } from './audit-chain';
+
+/**
+ * The physical reference of the labelling queue: the statements one `next` and one submission run in
+ * the API, in the same order, with the same text and parameters, sent straight from `pg` over a pool
+ * of the same size as the server's. Each request is what the API does for it:
+ *
+ * - the token lookup (`auth_resolve_token`) on a pool connection of its own, outside the transaction;
+ * - one transaction on another pool connection: `START TRANSACTION`, the tenant scope (`set_config` ×
+ *   3), the work, the audit append (the organization's advisory lock, the chain's head, the event whose
+ *   hash Node computes with the API's own `chainHash`), `COMMIT`.
+ *
+ * What the API does in Node and not in SQL is left out: HTTP, routing, the ability checks, the result's
+ * validation against the label configuration, JSON rendering.
+ *
+ * The SQL below is copied from apps/api/src/labelling/{queue,annotations,annotation-rows}.ts,
+ * projects/project-access.ts, core/db/tenant.ts, core/auth/auth.service.ts and
+ * core/audit/audit.service.ts (the bench may not import the API, an app). Keep them in step when those
+ * change: the statements the API runs show in the queue benchmark's pg_stat_activity table, and the
+ * API's own verifier checks the audit chain the reference appends to.
+ */
+
+/** ProjectAccess.find (projects/project-access.ts, PROJECT_SELECT): `$1` is the caller's user id. */
+const PROJECT_SELECT = `
+  SELECT p.org_id, p.id, p.name, p.description, p.instructions, p.label_config, p.config_version, p.overlap,
+         p.lease_seconds, p.review_mode, p.review_sample_percent, p.gold_percent,
+         p.qualification_tasks, p.qualification_min_accuracy, p.template_id, p.status, p.created_at,
+         p.updated_at, p.archived_at, m.role AS my_role,
+         to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+    FROM projects p
+    LEFT JOIN project_members m ON m.org_id = p.org_id AND m.project_id = p.id AND m.user_id = $1`;
+/** labelling/annotation-rows.ts */
+const ANNOTATION_COLUMNS = `id, project_id, task_id, user_id, status, result, config_version, revision, lead_time_ms,
+  is_gold, needs_review, review_holder, review_expires_at, created_at, updated_at, submitted_at`;
+
+const SET_SCOPE_SQL =
+  "SELECT set_config('app.org_id', $1, true), set_config('app.user_id', $2, true), set_config('app.role', $3, true)";
+const TENANT_CHAIN_LOCK = 7_077_100;
+const AUDIT_COLUMNS = `org_id, seq, id, occurred_at, actor_type, actor_id, action, target_type, target_id, outcome,
+  ip, user_agent, request_id, details, prev_hash, hash`;
+
+export interface Annotator {
+  id: string;
+  email: string;
+  /** The API token (`enc_…`) the annotator's requests carry. */
+  token: string;
+}
+
+export interface LeasedTask {
+  taskId: string;
+  expiresAt: Date;
+  resumed: boolean;
+}
+
+export interface Submitted {
+  id: string;
+  revision: number;
+}
+
+interface ProjectRow {
+  id: string;
+  overlap: number;
+  lease_seconds: number;
+  gold_percent: number;
+  config_version: number;
+  review_mode: string;
+  qualification_tasks: number | null;
+  status: string;
+  my_role: string | null;
+}
+
+interface TokenRow {
+  principal_id: string;
+  org_id: string;
+  role: string;
+}
+
+export interface ReferenceOptions {
+  /** false: leave out the audit append (a diagnostic run, never the reference of a target). */
+  audit: boolean;
+  /** What the API would record as the client's address and user agent. */
+  ip: string;
+  userAgent: string;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+export class QueueReference {
+  private readonly tokenHashes = new Map<string, Buffer>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: ReferenceOptions,
+  ) {}
+
+  /**
+   * A pool of `size` connections as `url`, with the server's connection settings (apps/api/src/app.ts).
+   */
+  static pool(url: string, size: number, statementTimeoutMs: number, applicationName: string): pg.Pool {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: size,
+      statement_timeout: statementTimeoutMs,
+      idle_in_transaction_session_timeout: 60_000,
+      application_name: applicationName,
+    });
+    pool.on('error', () => undefined); // a connection lost at shutdown surfaces on its next query
+    return pool;
+  }
+
+  /** `POST /projects/:id/queue/next`. */
+  async next(annotator: Annotator, projectId: string): Promise<LeasedTask | null> {
+    const principal = await this.authenticate(annotator);
+    return this.inTenant(principal, async (c) => {
+      const project = await this.project(c, principal, projectId);
+      const onlyGold = false; // no qualification in the bench's projects (QueueService.mustQualify)
+      const wantGold = onlyGold || Math.random() * 100 < project.gold_percent;
+      const {
+        rows: [lease],
+      } = await c.query<{ task_id: string; expires_at: Date; resumed: boolean }>(
+        'SELECT task_id, expires_at, resumed FROM queue_lease_next($1, $2, $3, $4, $5, $6)',
+        [projectId, project.overlap, project.lease_seconds, wantGold, onlyGold, null],
+      );
+      if (!lease) return null;
+      await c.query('SELECT id, data FROM tasks WHERE org_id = $1 AND id = $2', [
+        principal.org_id,
+        lease.task_id,
+      ]);
+      await c.query(
+        `SELECT result, updated_at FROM annotations WHERE org_id = $1 AND task_id = $2 AND user_id = $3 AND status = 'draft'`,
+        [principal.org_id, lease.task_id, principal.principal_id],
+      );
+      await this.appendAudit(c, principal, {
+        action: 'task.leased',
+        targetType: 'task',
+        targetId: lease.task_id,
+        details: {
+          projectId,
+          expiresAt: lease.expires_at.toISOString(),
+          resumed: lease.resumed,
+          ahead: false,
+        },
+      });
+      return { taskId: lease.task_id, expiresAt: lease.expires_at, resumed: lease.resumed };
+    });
+  }
+
+  /**
+   * `PUT /tasks/:id/annotation {status: 'submitted'}`, the first submission of a leased task, with no
+   * review and no gold: the path every cycle of the benchmark takes (AnnotationsService.save →
+   * lockTask, mine, holdLease, submitFirst, the revision, the audit append).
+   */
+  async submit(
+    annotator: Annotator,
+    taskId: string,
+    result: Record<string, unknown>,
+    leadTimeMs: number,
+  ): Promise<Submitted> {
+    const principal = await this.authenticate(annotator);
+    return this.inTenant(principal, async (c) => {
+      const {
+        rows: [task],
+      } = await c.query<{ id: string; project_id: string; gold_answer: unknown }>(
+        'SELECT id, project_id, data, gold_answer, status, submitted_count FROM tasks WHERE org_id = $1 AND id = $2 FOR UPDATE',
+        [principal.org_id, taskId],
+      );
+      if (!task) throw new Error('task not found');
+      const project = await this.project(c, principal, task.project_id);
+      const {
+        rows: [mine],
+      } = await c.query<{ status: string }>(
+        `SELECT ${ANNOTATION_COLUMNS} FROM annotations WHERE org_id = $1 AND task_id = $2 AND user_id = $3 FOR UPDATE`,
+        [principal.org_id, taskId, principal.principal_id],
+      );
+      if (mine) throw new Error(`the annotator already has a ${mine.status} annotation of this task`);
+      const {
+        rows: [lease],
+      } = await c.query<{ live: boolean }>(
+        'SELECT expires_at, expires_at > now() AS live FROM task_leases WHERE org_id = $1 AND task_id = $2 AND user_id = $3',
+        [principal.org_id, taskId, principal.principal_id],
+      );
+      if (!lease?.live) throw new Error('no live lease on the task');
+      if (task.gold_answer !== null || project.review_mode !== 'none') {
+        throw new Error('the reference covers the plain path only: no gold, no review');
+      }
+      const resultJson = JSON.stringify(result);
+      const {
+        rows: [row],
+      } = await c.query<{ id: string; revision: number }>(
+        `INSERT INTO annotations (org_id, project_id, task_id, user_id, status, result, config_version, revision, lead_time_ms,
+                                is_gold, needs_review, submitted_at)
+       VALUES ($1, $2, $3, $4, 'submitted', $5, $6, 1, $7, $8, $9, now())
+       ON CONFLICT (org_id, task_id, user_id) DO UPDATE
+         SET status = 'submitted', result = EXCLUDED.result, config_version = EXCLUDED.config_version, revision = 1,
+             lead_time_ms = EXCLUDED.lead_time_ms, needs_review = EXCLUDED.needs_review, submitted_at = now(), updated_at = now()
+       RETURNING ${ANNOTATION_COLUMNS}`,
+        [
+          principal.org_id,
+          project.id,
+          taskId,
+          principal.principal_id,
+          resultJson,
+          project.config_version,
+          leadTimeMs,
+          false,
+          false,
+        ],
+      );
+      await c.query(
+        `UPDATE tasks SET submitted_count = submitted_count + 1,
+                          status = CASE WHEN submitted_count + 1 >= $3 THEN 'completed' ELSE 'open' END
+          WHERE org_id = $1 AND id = $2`,
+        [principal.org_id, taskId, project.overlap],
+      );
+      await c.query('DELETE FROM task_leases WHERE org_id = $1 AND task_id = $2 AND user_id = $3', [
+        principal.org_id,
+        taskId,
+        principal.principal_id,
+      ]);
+      await c.query(
+        `INSERT INTO annotation_revisions (org_id, annotation_id, revision, project_id, task_id, annotator_id, author_id, kind, result, config_version, lead_time_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $6, 'submission', $7, $8, $9)`,
+        [
+          principal.org_id,
+          row!.id,
+          row!.revision,
+          project.id,
+          taskId,
+          principal.principal_id,
+          resultJson,
+          project.config_version,
+          leadTimeMs,
+        ],
+      );
+      await this.appendAudit(c, principal, {
+        action: 'annotation.submitted',
+        targetType: 'annotation',
+        targetId: row!.id,
+        details: {
+          taskId,
+          projectId: project.id,
+          revision: row!.revision,
+          configVersion: project.config_version,
+        },
+      });
+      return { id: row!.id, revision: row!.revision };
+    });
+  }
+
+  /** AuthService.resolveToken: a pool query of its own, before the tenant transaction. */
+  private async authenticate(annotator: Annotator): Promise<TokenRow> {
+    let hash = this.tokenHashes.get(annotator.token);
+    if (!hash) this.tokenHashes.set(annotator.token, (hash = sha256(annotator.token)));
+    const {
+      rows: [row],
+    } = await this.pool.query<TokenRow>('SELECT * FROM auth_resolve_token($1)', [hash]);
+    if (!row) throw new Error(`the token of ${annotator.email} is not valid`);
+    return row;
+  }
+
+  /** Db.inTenant as TypeORM runs it: one pooled connection, START TRANSACTION, the scope, the work, COMMIT. */
+  private async inTenant<T>(principal: TokenRow, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    let broken = false;
+    try {
+      await c.query('START TRANSACTION');
+      try {
+        await c.query(SET_SCOPE_SQL, [principal.org_id, principal.principal_id, principal.role]);
+        const out = await work(c);
+        await c.query('COMMIT');
+        return out;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => (broken = true));
+        throw err;
+      }
+    } finally {
+      c.release(broken);
+    }
+  }
+
+  /** ProjectAccess.find: the project as the caller sees it (membership checked by the caller's role). */
+  private async project(c: pg.PoolClient, principal: TokenRow, projectId: string): Promise<ProjectRow> {
+    const {
+      rows: [row],
+    } = await c.query<ProjectRow>(`${PROJECT_SELECT} WHERE p.org_id = $2 AND p.id = $3 `, [
+      principal.principal_id,
+      principal.org_id,
+      projectId,
+    ]);
+    if (!row || row.my_role === null || row.status !== 'active')
+      throw new Error('project not visible or not active');
+    if (row.qualification_tasks !== null)
+      throw new Error('the reference covers projects without qualification');
+    return row;
+  }
+
+  /** AuditService.append for a user of a tenant, inside the request's transaction. */
+  private async appendAudit(
+    c: pg.PoolClient,
+    principal: TokenRow,
+    input: { action: string; targetType: string; targetId: string; details: Record<string, unknown> },
+  ): Promise<void> {
+    if (!this.options.audit) return;
+    await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [TENANT_CHAIN_LOCK, principal.org_id]);
+    const {
+      rows: [head],
+    } = await c.query<{ seq: string; hash: string }>(
+      'SELECT seq, hash FROM audit_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1',
+      [principal.org_id],
+    );
+    const event: ChainedEvent = {
+      orgId: principal.org_id,
+      seq: head ? Number(head.seq) + 1 : 1,
+      id: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      actorType: 'user',
+      actorId: principal.principal_id,
+      action: input.action,
+      targetType: input.targetType,
+      targetId: input.targetId,
+      outcome: 'success',
+      ip: this.options.ip,
+      userAgent: this.options.userAgent,
+      requestId: randomUUID(),
+      details: JSON.parse(JSON.stringify(input.details)) as Record<string, unknown>,
+      prevHash: head?.hash ?? GENESIS_HASH,
+    };
+    const hash = chainHash(event);
+    await c.query(
+      `INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16)`,
+      [
+        principal.org_id,
+        event.seq,
+        event.id,
+        event.occurredAt,
+        event.actorType,
+        event.actorId,
+        event.action,
+        event.targetType,
+        event.targetId,
+        event.outcome,
+        event.ip,
+        event.userAgent,
+        event.requestId,
+        JSON.stringify(event.details),
+        event.prevHash,
+        hash,
+      ],
+    );
+  }
+}

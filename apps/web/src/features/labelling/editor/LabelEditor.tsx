@@ -62,6 +62,8 @@ export interface LabelEditorProps {
 }
 
 const READS_FIELD_IN_PLACE = new Set(['spans', 'bboxes']);
+/** Questions whose keys work only inside their own control (typing, selecting text, the image). */
+const STARTS_IN_CONTROL = new Set(['text', 'spans', 'bboxes']);
 
 function idsFor(base: string, q: LabelQuestion) {
   return { title: `${base}-q-${q.name}-title`, errors: `${base}-q-${q.name}-errors` };
@@ -95,18 +97,21 @@ export function LabelEditor({
     const q = questions[index];
     const section = q ? rootRef.current?.querySelector<HTMLElement>(`[data-question="${q.name}"]`) : null;
     setActive(index);
-    const control = section?.querySelector<HTMLElement>(
-      'input:not([disabled]), textarea, select, [tabindex="0"], button:not([disabled])',
-    );
+    // The widget's own surface (a span text, an image) first, else its first control.
+    const control =
+      section?.querySelector<HTMLElement>('[data-primary-control]') ??
+      section?.querySelector<HTMLElement>(
+        'input:not([disabled]), textarea, select, [tabindex="0"], button:not([disabled])',
+      );
     (control ?? rootRef.current)?.focus();
     section?.scrollIntoView?.({ block: 'nearest' });
   }
 
   useImperativeHandle(ref, () => ({
     focus: () => {
-      // A task that starts with writing starts in the text box; any other on the editor, whose keys
-      // then answer the first question.
-      if (!readOnly && questions[0]?.type === 'text') focusQuestion(0);
+      // A task that starts with writing starts in the text box, one that starts with marking on its
+      // text or image; any other on the editor, whose keys then answer the first question.
+      if (!readOnly && questions[0] && STARTS_IN_CONTROL.has(questions[0].type)) focusQuestion(0);
       else {
         setActive(0);
         rootRef.current?.focus({ preventScroll: true });
@@ -228,7 +233,9 @@ export function LabelEditor({
           q,
           index,
           <BoxesWidget question={q} {...common} image={data[q.field]} />,
-          readOnly ? null : 'Drag on the image to draw; Tab selects boxes, arrows move them.',
+          readOnly
+            ? null
+            : 'Drag on the image to draw, or press N for a new box; Tab selects boxes, arrows move them.',
         );
     }
   }

@@ -6,6 +6,7 @@ import {
   cycleIndex,
   MIN_SIZE,
   moveBox,
+  newBox,
   nudgeBox,
   resizeBox,
   tidyBox,
@@ -101,5 +102,18 @@ describe('moving and resizing', () => {
     expect(cycleIndex(2, 3, 1)).toBe(0);
     expect(cycleIndex(0, 3, -1)).toBe(2);
     expect(cycleIndex(0, 0, 1)).toBe(-1);
+  });
+});
+
+describe('boxes from the keyboard', () => {
+  it('makes a centred box a fifth of the image either way, with the label', () => {
+    expect(newBox(0, 'person')).toEqual({ x: 0.4, y: 0.4, width: 0.2, height: 0.2, label: 'person' });
+  });
+
+  it('shifts each further box so none hides the one before, and stays inside the image', () => {
+    const made = Array.from({ length: 12 }, (_, i) => newBox(i, 'car'));
+    expect(made[1]).toEqual({ x: 0.43, y: 0.43, width: 0.2, height: 0.2, label: 'car' });
+    expect(new Set(made.slice(0, 10).map((b) => b.x)).size).toBe(10);
+    for (const b of made) inside(b);
   });
 });

@@ -153,6 +153,7 @@ export const SHORTCUT_SHEET: readonly { group: string; keys: readonly { keys: st
     group: 'Boxes (on the image)',
     keys: [
       { keys: 'Drag', what: 'Draw a box with the current label; drag a box to move it, a handle to resize' },
+      { keys: 'N', what: 'New box with the current label, selected (then arrows move it)' },
       { keys: 'Tab / Shift+Tab', what: 'Select the next / previous box' },
       { keys: 'Arrows', what: 'Move the selected box by 1%' },
       { keys: 'Shift+arrows', what: 'Resize the selected box' },

@@ -6,6 +6,7 @@ import {
   HANDLES,
   isArrowKey,
   moveBox,
+  newBox,
   nudgeBox,
   resizeBox,
   toFraction,
@@ -49,9 +50,10 @@ function preview(
 
 /**
  * Boxes on an image. Drag on the image to draw with the current label; drag a box to move it, a
- * handle to resize it. With the image focused: Tab and Shift+Tab select boxes (and leave the image
- * after the last), arrows move the selected box by 1%, Shift+arrows resize it, 1–9 set the label,
- * Delete removes it, Esc deselects. The list under the image does the same with buttons.
+ * handle to resize it. With the image focused: N adds a box with the current label (the keyboard's
+ * way to draw), Tab and Shift+Tab select boxes (and leave the image after the last), arrows move the
+ * selected box by 1%, Shift+arrows resize it, 1–9 set the label, Delete removes it, Esc deselects.
+ * The list under the image does the same with buttons.
  */
 export function BoxesWidget({
   question,
@@ -71,6 +73,7 @@ export function BoxesWidget({
   const [loaded, setLoaded] = useState<{ src: string; ratio: number } | null>(null);
   const [failedSrc, setFailedSrc] = useState<string | null>(null);
   const overlayRef = useRef<HTMLDivElement>(null);
+  const stageRef = useRef<HTMLDivElement>(null);
   const hintId = useId();
   const src = assetUrl(image);
 
@@ -132,6 +135,13 @@ export function BoxesWidget({
     commit(preview(boxes, done, label).boxes);
   }
 
+  /** A new box with the current label, selected, so the arrow keys move and resize it at once. */
+  function addBox() {
+    if (readOnly) return;
+    commit([...boxes, newBox(boxes.length, label)]);
+    setSelected(boxes.length);
+  }
+
   function relabel(index: number, next: string) {
     if (readOnly) return;
     commit(boxes.map((b, i) => (i === index ? { ...b, label: next } : b)));
@@ -167,6 +177,12 @@ export function BoxesWidget({
       e.stopPropagation();
       setLabel(next);
       if (selected >= 0) relabel(selected, next);
+      return;
+    }
+    if ((e.key === 'n' || e.key === 'N') && !e.ctrlKey && !e.metaKey && !e.altKey && !readOnly) {
+      e.preventDefault();
+      e.stopPropagation();
+      addBox();
       return;
     }
     const box = boxes[selected];
@@ -209,18 +225,34 @@ export function BoxesWidget({
               {i < 9 ? <KeyHint>{i + 1}</KeyHint> : null}
             </button>
           ))}
+          <button
+            type="button"
+            className="btn btn--small"
+            aria-keyshortcuts="N"
+            disabled={failed}
+            onClick={() => {
+              addBox();
+              // The arrows that move the new box work on the image.
+              stageRef.current?.focus({ preventScroll: true });
+            }}
+          >
+            New box
+            <KeyHint>N</KeyHint>
+          </button>
         </div>
       ) : null}
       <p id={hintId} className="visually-hidden">
-        Drag on the image to draw a box. Tab selects boxes; arrows move the selected box, Shift and arrows
-        resize it, Delete removes it.
+        Drag on the image to draw a box, or press N for a new one. Tab selects boxes; arrows move the selected
+        box, Shift and arrows resize it, Delete removes it.
       </p>
       {failed ? (
         <p className="field__error">The image could not be loaded. Reload the page to try again.</p>
       ) : (
         <div
+          ref={stageRef}
           className="boxes__stage"
           tabIndex={0}
+          data-primary-control=""
           role="group"
           aria-labelledby={labelledBy}
           aria-describedby={`${hintId} ${describedBy}`}

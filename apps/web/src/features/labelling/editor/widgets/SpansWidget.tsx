@@ -216,6 +216,7 @@ export function SpansWidget({
         ref={containerRef}
         className={`spans__text task-text${readOnly ? '' : ' spans__text--editable'}`}
         tabIndex={0}
+        data-primary-control=""
         role="group"
         aria-labelledby={labelledBy}
         aria-describedby={`${hintId} ${describedBy}`}

@@ -41,9 +41,12 @@ export function QuestionFrame({
       <h3 className="question__title" id={ids.title}>
         {title}
         {question.required ? (
+          // The space is in the flow: inside the visually hidden span, Chromium's name drops it
+          // ("entities(required)").
           <span className="question__required" title="Required">
-            <span aria-hidden="true"> *</span>
-            <span className="visually-hidden"> (required)</span>
+            {' '}
+            <span aria-hidden="true">*</span>
+            <span className="visually-hidden">(required)</span>
           </span>
         ) : /\(optional\)/i.test(title) ? null : (
           <span className="question__optional"> (optional)</span>

@@ -130,24 +130,28 @@ describe('reading the audit log', () => {
     const first = await page(owner, '?limit=2');
     expect(first.items).toHaveLength(2);
     expect(first.nextCursor).toEqual(expect.any(String));
-    expect(first.items.map((e) => e.seq)).toEqual(all.slice(0, 2).map((e) => e.seq));
+    expect(first.items.map((e) => e.id)).toEqual(all.slice(0, 2).map((e) => e.id));
     const second = await page(owner, `?limit=2&cursor=${encodeURIComponent(first.nextCursor!)}`);
-    expect(second.items.map((e) => e.seq)).toEqual(all.slice(2, 4).map((e) => e.seq));
+    expect(second.items.map((e) => e.id)).toEqual(all.slice(2, 4).map((e) => e.id));
 
-    const walked: number[] = [];
+    const walked: string[] = [];
     let cursor: string | null = null;
     do {
       const p: Page<AuditEventView> = await page(
         owner,
         `?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       );
-      walked.push(...p.items.map((e) => e.seq));
+      walked.push(...p.items.map((e) => e.id));
       cursor = p.nextCursor;
     } while (cursor && walked.length < 1000);
-    // Strictly descending, no gaps, down to the first event.
-    expect(walked.length).toBeGreaterThanOrEqual(all.length);
-    for (let i = 1; i < walked.length; i++) expect(walked[i]).toBe(walked[i - 1]! - 1);
-    expect(walked[walked.length - 1]).toBe(1);
+    // Each event once, newest first, down to the first event: the same list as one page of 500.
+    expect(new Set(walked).size).toBe(walked.length);
+    expect(walked).toEqual(all.map((e) => e.id));
+    // Within a lane, newer events carry higher numbers, down to 1.
+    const byLane = new Map<number, number[]>();
+    for (const e of all) byLane.set(e.lane, [...(byLane.get(e.lane) ?? []), e.seq]);
+    for (const seqs of byLane.values())
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs.length - i));
     // A filtered list pages too.
     const logins = await page(owner, '?action=auth.login&limit=1');
     expect(logins.nextCursor).not.toBeNull();
@@ -156,7 +160,8 @@ describe('reading the audit log', () => {
       `?action=auth.login&limit=1&cursor=${encodeURIComponent(logins.nextCursor!)}`,
     );
     expect(more.items[0]!.action).toBe('auth.login');
-    expect(more.items[0]!.seq).toBeLessThan(logins.items[0]!.seq);
+    const at = (id: string) => all.findIndex((e) => e.id === id);
+    expect(at(more.items[0]!.id)).toBeGreaterThan(at(logins.items[0]!.id));
   });
 
   it('refuses a bad cursor and bad filters with 400', async () => {
@@ -229,22 +234,29 @@ describe('verifying the chain', () => {
     );
     expect(appRole[0]!.can).toBe(false);
     // ...and even the owner is stopped by the trigger; only a superuser switching triggers off gets through.
+    // The owner's own lane gets a second event from a second sign-in; its second event is the victim.
+    await signIn(api.url, victim.owner);
+    const [{ lane }] = (await asMigrator<{ lane: number }>(
+      api.migratorUrl,
+      `SELECT lane FROM audit_events WHERE org_id = $1 GROUP BY lane HAVING max(seq) >= 2 ORDER BY lane LIMIT 1`,
+      [victim.id],
+    )) as [{ lane: number }];
     await expect(
       asMigrator(
         api.migratorUrl,
-        `UPDATE audit_events SET details = '{"x":1}' WHERE org_id = $1 AND seq = 2`,
-        [victim.id],
+        `UPDATE audit_events SET details = '{"x":1}' WHERE org_id = $1 AND lane = $2 AND seq = 2`,
+        [victim.id, lane],
       ),
     ).rejects.toThrow(/append-only/);
     await tamper(
       api.migratorUrl,
-      `UPDATE audit_events SET details = '{"x":1}' WHERE org_id = $1 AND seq = 2`,
-      [victim.id],
+      `UPDATE audit_events SET details = '{"x":1}' WHERE org_id = $1 AND lane = $2 AND seq = 2`,
+      [victim.id, lane],
     );
 
     const broken = await victimOwner.get('/api/v1/audit/verify');
     expect(broken.status).toBe(200);
-    expect(broken.json<AuditVerifyResult>()).toMatchObject({ valid: false, brokenAt: 2 });
+    expect(broken.json<AuditVerifyResult>()).toMatchObject({ valid: false, lane, brokenAt: 2 });
     const intactOwner = await signIn(api.url, intact.owner);
     expect((await intactOwner.get('/api/v1/audit/verify')).json<AuditVerifyResult>()).toMatchObject({
       valid: true,
@@ -255,7 +267,7 @@ describe('verifying the chain', () => {
       runCli(['audit:verify', '--org', intact.slug], api.migratorUrl),
     ]);
     expect(bad.code, bad.out).toBe(1);
-    expect(bad.out).toMatch(/\bevent 2\b/);
+    expect(bad.out).toMatch(new RegExp(`lane ${lane}, event 2\\b`));
     expect(bad.out).toContain(victim.slug);
     expect(good.code, good.out).toBe(0);
     expect(good.out).toMatch(/valid/);
@@ -267,12 +279,23 @@ describe('verifying the chain', () => {
   it('detects a deleted event as a gap in the chain', async () => {
     const fresh = await createOrg(api);
     const admin = await signIn(api.url, fresh.users.admin);
-    await signIn(api.url, fresh.users.manager);
-    await signIn(api.url, fresh.users.reviewer);
-    await tamper(api.migratorUrl, 'DELETE FROM audit_events WHERE org_id = $1 AND seq = 3', [fresh.orgId]);
+    await signIn(api.url, fresh.users.admin);
+    await signIn(api.url, fresh.users.admin);
+    // Three sign-ins of one person, one after the other, land in one lane (docs/security.md): delete the middle one.
+    const [{ lane }] = (await asMigrator<{ lane: number }>(
+      api.migratorUrl,
+      `SELECT lane FROM audit_events WHERE org_id = $1 GROUP BY lane HAVING max(seq) >= 3 ORDER BY lane LIMIT 1`,
+      [fresh.orgId],
+    )) as [{ lane: number }];
+    await tamper(api.migratorUrl, 'DELETE FROM audit_events WHERE org_id = $1 AND lane = $2 AND seq = 2', [
+      fresh.orgId,
+      lane,
+    ]);
     expect((await admin.get('/api/v1/audit/verify')).json<AuditVerifyResult>()).toMatchObject({
       valid: false,
-      brokenAt: 3,
+      lane,
+      brokenAt: 2,
+      reason: `lane ${lane}: event 2 is missing`,
     });
   });
 });

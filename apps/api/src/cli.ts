@@ -71,7 +71,7 @@ async function auditVerify(opts: { org: string }): Promise<number> {
       return 0;
     }
     process.stdout.write(
-      `audit chain of ${opts.org}: BROKEN at event ${result.brokenAt}: ${result.reason} (${result.checked} events before it are intact)\n`,
+      `audit chain of ${opts.org}: BROKEN at ${result.lane === undefined ? '' : `lane ${result.lane}, `}event ${result.brokenAt}: ${result.reason} (${result.checked} events intact)\n`,
     );
     return 1;
   } finally {

@@ -135,6 +135,8 @@ export interface TokenView {
 }
 
 export interface AuditEventView {
+  /** The chain (0–15) the event belongs to; `seq` numbers it within that lane (docs/security.md, "The audit log"). */
+  lane: number;
   seq: number;
   id: string;
   occurredAt: string;
@@ -151,4 +153,7 @@ export interface AuditEventView {
   hash: string;
 }
 
-export type AuditVerifyResult = { valid: true; checked: number } | { valid: false; checked: number; brokenAt: number; reason: string };
+/** `lane` names the broken chain of an organization's log; the platform's log is one chain and has none. */
+export type AuditVerifyResult =
+  | { valid: true; checked: number }
+  | { valid: false; checked: number; lane?: number; brokenAt: number; reason: string };

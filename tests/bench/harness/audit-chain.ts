@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The audit chain's hash as the API computes it (apps/api/src/core/audit/canonical.ts), for the queue
- * reference, which appends to the same chain. The bench cannot import the API (an app), so this is a
- * copy; the queue benchmark proves it faithful by having the API verify the whole chain afterwards.
+ * The audit event's content hash as the API computes it (apps/api/src/core/audit/canonical.ts), for the
+ * queue reference, which appends to the same chain through the same `audit_append` function. The bench
+ * cannot import the API (an app), so this is a copy; the queue benchmark proves it faithful by having
+ * the API verify the whole chain afterwards.
  */
-export const GENESIS_HASH = '0'.repeat(64);
 
 /** Canonical JSON: keys sorted at every depth, no whitespace, `undefined` dropped. */
 export function canonicalJson(value: unknown): string {
@@ -23,9 +23,9 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-export interface ChainedEvent {
+/** What an event says, without its place in the chain (canonical.ts, EventContent). */
+export interface EventContent {
   orgId: string | null;
-  seq: number;
   id: string;
   occurredAt: string;
   actorType: string;
@@ -38,11 +38,9 @@ export interface ChainedEvent {
   userAgent: string | null;
   requestId: string | null;
   details: Record<string, unknown>;
-  prevHash: string;
 }
 
-/** hash = sha256(prev_hash || canonical(event)), hex. */
-export function chainHash(event: ChainedEvent): string {
-  const { prevHash, ...rest } = event;
-  return createHash('sha256').update(prevHash).update(canonicalJson(rest)).digest('hex');
+/** sha256(canonical(content)), hex: what `audit_append` links into the chain. */
+export function contentHash(content: EventContent): string {
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { chainHash, GENESIS_HASH, type ChainedEvent } from './audit-chain';
+import { contentHash, type EventContent } from './audit-chain';
 
 /**
  * The physical reference of the labelling queue: the statements one `next` and one submission run in
@@ -8,9 +8,9 @@ import { chainHash, GENESIS_HASH, type ChainedEvent } from './audit-chain';
  * of the same size as the server's. Each request is what the API does for it:
  *
  * - the token lookup (`auth_resolve_token`) on a pool connection of its own, outside the transaction;
- * - one transaction on another pool connection: `START TRANSACTION`, the tenant scope (`set_config` ×
- *   3), the work, the audit append (the organization's advisory lock, the chain's head, the event whose
- *   hash Node computes with the API's own `chainHash`), `COMMIT`.
+ * - one transaction on another pool connection: `START TRANSACTION` with the tenant scope (`set_config`
+ *   × 3, quoted literals) in one message, the work, the audit append (`audit_append`: the organization's advisory lock, the chain's head
+ *   and the insert in one statement, with the content hash Node computes as the API does), `COMMIT`.
  *
  * What the API does in Node and not in SQL is left out: HTTP, routing, the ability checks, the result's
  * validation against the label configuration, JSON rendering.
@@ -34,12 +34,6 @@ const PROJECT_SELECT = `
 /** labelling/annotation-rows.ts */
 const ANNOTATION_COLUMNS = `id, project_id, task_id, user_id, status, result, config_version, revision, lead_time_ms,
   is_gold, needs_review, review_holder, review_expires_at, created_at, updated_at, submitted_at`;
-
-const SET_SCOPE_SQL =
-  "SELECT set_config('app.org_id', $1, true), set_config('app.user_id', $2, true), set_config('app.role', $3, true)";
-const TENANT_CHAIN_LOCK = 7_077_100;
-const AUDIT_COLUMNS = `org_id, seq, id, occurred_at, actor_type, actor_id, action, target_type, target_id, outcome,
-  ip, user_agent, request_id, details, prev_hash, hash`;
 
 export interface Annotator {
   id: string;
@@ -120,18 +114,22 @@ export class QueueReference {
       const {
         rows: [lease],
       } = await c.query<{ task_id: string; expires_at: Date; resumed: boolean }>(
-        'SELECT task_id, expires_at, resumed FROM queue_lease_next($1, $2, $3, $4, $5, $6)',
-        [projectId, project.overlap, project.lease_seconds, wantGold, onlyGold, null],
+        `SELECT l.task_id, l.expires_at, l.resumed, t.data, d.result AS draft_result, d.updated_at AS draft_updated_at
+           FROM queue_lease_next($1, $2, $3, $4, $5, $6) l
+           JOIN tasks t ON t.org_id = $7 AND t.id = l.task_id
+           LEFT JOIN annotations d ON d.org_id = $7 AND d.task_id = l.task_id AND d.user_id = $8 AND d.status = 'draft'`,
+        [
+          projectId,
+          project.overlap,
+          project.lease_seconds,
+          wantGold,
+          onlyGold,
+          null,
+          principal.org_id,
+          principal.principal_id,
+        ],
       );
       if (!lease) return null;
-      await c.query('SELECT id, data FROM tasks WHERE org_id = $1 AND id = $2', [
-        principal.org_id,
-        lease.task_id,
-      ]);
-      await c.query(
-        `SELECT result, updated_at FROM annotations WHERE org_id = $1 AND task_id = $2 AND user_id = $3 AND status = 'draft'`,
-        [principal.org_id, lease.task_id, principal.principal_id],
-      );
       await this.appendAudit(c, principal, {
         action: 'task.leased',
         targetType: 'task',
@@ -150,7 +148,7 @@ export class QueueReference {
   /**
    * `PUT /tasks/:id/annotation {status: 'submitted'}`, the first submission of a leased task, with no
    * review and no gold: the path every cycle of the benchmark takes (AnnotationsService.save →
-   * lockTask, mine, holdLease, submitFirst, the revision, the audit append).
+   * lockTask, mine, holdLease, submitFirst with its revision, the audit append).
    */
   async submit(
     annotator: Annotator,
@@ -185,53 +183,40 @@ export class QueueReference {
       if (task.gold_answer !== null || project.review_mode !== 'none') {
         throw new Error('the reference covers the plain path only: no gold, no review');
       }
-      const resultJson = JSON.stringify(result);
       const {
         rows: [row],
       } = await c.query<{ id: string; revision: number }>(
-        `INSERT INTO annotations (org_id, project_id, task_id, user_id, status, result, config_version, revision, lead_time_ms,
-                                is_gold, needs_review, submitted_at)
-       VALUES ($1, $2, $3, $4, 'submitted', $5, $6, 1, $7, $8, $9, now())
-       ON CONFLICT (org_id, task_id, user_id) DO UPDATE
-         SET status = 'submitted', result = EXCLUDED.result, config_version = EXCLUDED.config_version, revision = 1,
-             lead_time_ms = EXCLUDED.lead_time_ms, needs_review = EXCLUDED.needs_review, submitted_at = now(), updated_at = now()
-       RETURNING ${ANNOTATION_COLUMNS}`,
+        `WITH a AS (
+           INSERT INTO annotations (org_id, project_id, task_id, user_id, status, result, config_version, revision, lead_time_ms,
+                                    is_gold, needs_review, submitted_at)
+           VALUES ($1, $2, $3, $4, 'submitted', $5, $6, 1, $7, $8, $9, now())
+           ON CONFLICT (org_id, task_id, user_id) DO UPDATE
+             SET status = 'submitted', result = EXCLUDED.result, config_version = EXCLUDED.config_version, revision = 1,
+                 lead_time_ms = EXCLUDED.lead_time_ms, needs_review = EXCLUDED.needs_review, submitted_at = now(), updated_at = now()
+           RETURNING ${ANNOTATION_COLUMNS}
+         ), counted AS (
+           UPDATE tasks SET submitted_count = submitted_count + 1,
+                            status = CASE WHEN submitted_count + 1 >= $10 THEN 'completed' ELSE 'open' END
+            WHERE org_id = $1 AND id = $3 AND NOT $8
+         ), released AS (
+           DELETE FROM task_leases WHERE org_id = $1 AND task_id = $3 AND user_id = $4
+         ), revised AS (
+           INSERT INTO annotation_revisions (org_id, annotation_id, revision, project_id, task_id, annotator_id, author_id, kind, result,
+                                             config_version, lead_time_ms)
+           SELECT $1, a.id, a.revision, $2, $3, $4, $4, 'submission', a.result, a.config_version, a.lead_time_ms FROM a
+         )
+         SELECT * FROM a`,
         [
           principal.org_id,
           project.id,
           taskId,
           principal.principal_id,
-          resultJson,
+          JSON.stringify(result),
           project.config_version,
           leadTimeMs,
           false,
           false,
-        ],
-      );
-      await c.query(
-        `UPDATE tasks SET submitted_count = submitted_count + 1,
-                          status = CASE WHEN submitted_count + 1 >= $3 THEN 'completed' ELSE 'open' END
-          WHERE org_id = $1 AND id = $2`,
-        [principal.org_id, taskId, project.overlap],
-      );
-      await c.query('DELETE FROM task_leases WHERE org_id = $1 AND task_id = $2 AND user_id = $3', [
-        principal.org_id,
-        taskId,
-        principal.principal_id,
-      ]);
-      await c.query(
-        `INSERT INTO annotation_revisions (org_id, annotation_id, revision, project_id, task_id, annotator_id, author_id, kind, result, config_version, lead_time_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $6, 'submission', $7, $8, $9)`,
-        [
-          principal.org_id,
-          row!.id,
-          row!.revision,
-          project.id,
-          taskId,
-          principal.principal_id,
-          resultJson,
-          project.config_version,
-          leadTimeMs,
+          project.overlap,
         ],
       );
       await this.appendAudit(c, principal, {
@@ -260,14 +245,18 @@ export class QueueReference {
     return row;
   }
 
-  /** Db.inTenant as TypeORM runs it: one pooled connection, START TRANSACTION, the scope, the work, COMMIT. */
+  /** Db.inTenant: one pooled connection, START TRANSACTION and the scope in one message, the work, COMMIT. */
   private async inTenant<T>(principal: TokenRow, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
     let broken = false;
     try {
-      await c.query('START TRANSACTION');
+      await c.query(
+        'START TRANSACTION; ' +
+          `SELECT set_config('app.org_id', ${pg.escapeLiteral(principal.org_id)}, true), ` +
+          `set_config('app.user_id', ${pg.escapeLiteral(principal.principal_id)}, true), ` +
+          `set_config('app.role', ${pg.escapeLiteral(principal.role)}, true)`,
+      );
       try {
-        await c.query(SET_SCOPE_SQL, [principal.org_id, principal.principal_id, principal.role]);
         const out = await work(c);
         await c.query('COMMIT');
         return out;
@@ -303,16 +292,8 @@ export class QueueReference {
     input: { action: string; targetType: string; targetId: string; details: Record<string, unknown> },
   ): Promise<void> {
     if (!this.options.audit) return;
-    await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [TENANT_CHAIN_LOCK, principal.org_id]);
-    const {
-      rows: [head],
-    } = await c.query<{ seq: string; hash: string }>(
-      'SELECT seq, hash FROM audit_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1',
-      [principal.org_id],
-    );
-    const event: ChainedEvent = {
+    const content: EventContent = {
       orgId: principal.org_id,
-      seq: head ? Number(head.seq) + 1 : 1,
       id: randomUUID(),
       occurredAt: new Date().toISOString(),
       actorType: 'user',
@@ -325,28 +306,24 @@ export class QueueReference {
       userAgent: this.options.userAgent,
       requestId: randomUUID(),
       details: JSON.parse(JSON.stringify(input.details)) as Record<string, unknown>,
-      prevHash: head?.hash ?? GENESIS_HASH,
     };
-    const hash = chainHash(event);
     await c.query(
-      `INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16)`,
+      'SELECT seq FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14)',
       [
-        principal.org_id,
-        event.seq,
-        event.id,
-        event.occurredAt,
-        event.actorType,
-        event.actorId,
-        event.action,
-        event.targetType,
-        event.targetId,
-        event.outcome,
-        event.ip,
-        event.userAgent,
-        event.requestId,
-        JSON.stringify(event.details),
-        event.prevHash,
-        hash,
+        content.orgId,
+        content.id,
+        content.occurredAt,
+        content.actorType,
+        content.actorId,
+        content.action,
+        content.targetType,
+        content.targetId,
+        content.outcome,
+        content.ip,
+        content.userAgent,
+        content.requestId,
+        JSON.stringify(content.details),
+        contentHash(content),
       ],
     );
   }

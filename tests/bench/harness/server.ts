@@ -181,22 +181,28 @@ export async function startServer(opts: StartServerOptions): Promise<ServerUnder
     const url = `http://127.0.0.1:${port}`;
     await fsp.mkdir(path.dirname(opts.logFile), { recursive: true });
     const logFd = fs.openSync(opts.logFile, 'w');
-    child = spawn(process.execPath, [path.join(opts.repoRoot, 'apps', 'api', 'dist', 'main.js')], {
-      cwd: opts.repoRoot,
-      env: {
-        ...baseEnv(),
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ENCLAVE_DATA_DIR: dataDir,
-        ENCLAVE_DEMO: '0',
-        ENCLAVE_OPERATOR_EMAIL: opts.operator.email,
-        ENCLAVE_OPERATOR_PASSWORD: opts.operator.password,
-        LOG_LEVEL: opts.logLevel,
-        ...(migratorUrl ? { DATABASE_URL: migratorUrl } : {}),
-        ...opts.env,
+    // BENCH_SERVER_NODE_ARGS: extra flags for the server's Node.js, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    child = spawn(
+      process.execPath,
+      [...nodeArgs, path.join(opts.repoRoot, 'apps', 'api', 'dist', 'main.js')],
+      {
+        cwd: opts.repoRoot,
+        env: {
+          ...baseEnv(),
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          ENCLAVE_DATA_DIR: dataDir,
+          ENCLAVE_DEMO: '0',
+          ENCLAVE_OPERATOR_EMAIL: opts.operator.email,
+          ENCLAVE_OPERATOR_PASSWORD: opts.operator.password,
+          LOG_LEVEL: opts.logLevel,
+          ...(migratorUrl ? { DATABASE_URL: migratorUrl } : {}),
+          ...opts.env,
+        },
+        stdio: ['ignore', logFd, logFd],
       },
-      stdio: ['ignore', logFd, logFd],
-    });
+    );
     fs.closeSync(logFd);
     child.once('exit', () => (exited = true));
     cleanups.push(stopProcess);

@@ -64,11 +64,6 @@ export class AnnotationsService {
     if (mine?.status === 'submitted' && isDeepStrictEqual(mine.result, input.result)) return annotationView(mine);
     const first = mine?.status !== 'submitted';
     const row = first ? await this.submitFirst(principal, task, project, input) : await this.revise(principal, project, mine, input);
-    await this.db.exec(
-      `INSERT INTO annotation_revisions (org_id, annotation_id, revision, project_id, task_id, annotator_id, author_id, kind, result, config_version, lead_time_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $6, 'submission', $7, $8, $9)`,
-      [principal.orgId, row.id, row.revision, project.id, task.id, principal.id, JSON.stringify(input.result), project.configVersion, input.leadTimeMs ?? null],
-    );
     if (task.gold_answer) await this.scoreGold(principal, project, task, row);
     await this.audit.append({
       action: 'annotation.submitted',
@@ -185,37 +180,72 @@ export class AnnotationsService {
     return row!;
   }
 
+  /**
+   * The first submission in one statement: the annotation, the task's count (not for gold), the lease
+   * released, and the revision. Data-modifying CTEs all run, exactly once, whatever the outer query reads.
+   */
   private async submitFirst(principal: Principal, task: TaskRow, project: ProjectRecord, input: SaveAnnotationInput): Promise<AnnotationRow> {
     const gold = task.gold_answer !== null;
     const needsReview = !gold && (project.reviewMode === 'all' || (project.reviewMode === 'sample' && Math.random() * 100 < (project.reviewSamplePercent ?? 0)));
     const [row] = await this.db.sql<AnnotationRow>(
-      `INSERT INTO annotations (org_id, project_id, task_id, user_id, status, result, config_version, revision, lead_time_ms,
-                                is_gold, needs_review, submitted_at)
-       VALUES ($1, $2, $3, $4, 'submitted', $5, $6, 1, $7, $8, $9, now())
-       ON CONFLICT (org_id, task_id, user_id) DO UPDATE
-         SET status = 'submitted', result = EXCLUDED.result, config_version = EXCLUDED.config_version, revision = 1,
-             lead_time_ms = EXCLUDED.lead_time_ms, needs_review = EXCLUDED.needs_review, submitted_at = now(), updated_at = now()
-       RETURNING ${ANNOTATION_COLUMNS}`,
-      [principal.orgId, project.id, task.id, principal.id, JSON.stringify(input.result), project.configVersion, input.leadTimeMs ?? null, gold, needsReview],
+      `WITH a AS (
+         INSERT INTO annotations (org_id, project_id, task_id, user_id, status, result, config_version, revision, lead_time_ms,
+                                  is_gold, needs_review, submitted_at)
+         VALUES ($1, $2, $3, $4, 'submitted', $5, $6, 1, $7, $8, $9, now())
+         ON CONFLICT (org_id, task_id, user_id) DO UPDATE
+           SET status = 'submitted', result = EXCLUDED.result, config_version = EXCLUDED.config_version, revision = 1,
+               lead_time_ms = EXCLUDED.lead_time_ms, needs_review = EXCLUDED.needs_review, submitted_at = now(), updated_at = now()
+         RETURNING ${ANNOTATION_COLUMNS}
+       ), counted AS (
+         UPDATE tasks SET submitted_count = submitted_count + 1,
+                          status = CASE WHEN submitted_count + 1 >= $10 THEN 'completed' ELSE 'open' END
+          WHERE org_id = $1 AND id = $3 AND NOT $8
+       ), released AS (
+         -- Done with this task: the lease goes, and the queue moves on.
+         DELETE FROM task_leases WHERE org_id = $1 AND task_id = $3 AND user_id = $4
+       ), revised AS (
+         INSERT INTO annotation_revisions (org_id, annotation_id, revision, project_id, task_id, annotator_id, author_id, kind, result,
+                                           config_version, lead_time_ms)
+         SELECT $1, a.id, a.revision, $2, $3, $4, $4, 'submission', a.result, a.config_version, a.lead_time_ms FROM a
+       )
+       SELECT * FROM a`,
+      [
+        principal.orgId,
+        project.id,
+        task.id,
+        principal.id,
+        JSON.stringify(input.result),
+        project.configVersion,
+        input.leadTimeMs ?? null,
+        gold,
+        needsReview,
+        project.overlap,
+      ],
     );
-    if (!gold) {
-      await this.db.exec(
-        `UPDATE tasks SET submitted_count = submitted_count + 1,
-                          status = CASE WHEN submitted_count + 1 >= $3 THEN 'completed' ELSE 'open' END
-          WHERE org_id = $1 AND id = $2`,
-        [principal.orgId, task.id, project.overlap],
-      );
-    }
-    // Done with this task: the lease goes, and the queue moves on.
-    await this.db.exec('DELETE FROM task_leases WHERE org_id = $1 AND task_id = $2 AND user_id = $3', [principal.orgId, task.id, principal.id]);
     return row!;
   }
 
+  /** A revision of one's own submission, and its revision row, in one statement. */
   private async revise(principal: Principal, project: ProjectRecord, mine: AnnotationRow | undefined, input: SaveAnnotationInput): Promise<AnnotationRow> {
     const [row] = await this.db.sql<AnnotationRow>(
-      `UPDATE annotations SET result = $3, config_version = $4, revision = revision + 1, lead_time_ms = $5, updated_at = now()
-        WHERE org_id = $1 AND id = $2 RETURNING ${ANNOTATION_COLUMNS}`,
-      [principal.orgId, mine!.id, JSON.stringify(input.result), project.configVersion, input.leadTimeMs ?? mine!.lead_time_ms],
+      `WITH a AS (
+         UPDATE annotations SET result = $3, config_version = $4, revision = revision + 1, lead_time_ms = $5, updated_at = now()
+          WHERE org_id = $1 AND id = $2 RETURNING ${ANNOTATION_COLUMNS}
+       ), revised AS (
+         INSERT INTO annotation_revisions (org_id, annotation_id, revision, project_id, task_id, annotator_id, author_id, kind, result,
+                                           config_version, lead_time_ms)
+         SELECT $1, a.id, a.revision, a.project_id, a.task_id, a.user_id, $6, 'submission', a.result, a.config_version, $7 FROM a
+       )
+       SELECT * FROM a`,
+      [
+        principal.orgId,
+        mine!.id,
+        JSON.stringify(input.result),
+        project.configVersion,
+        input.leadTimeMs ?? mine!.lead_time_ms,
+        principal.id,
+        input.leadTimeMs ?? null,
+      ],
     );
     return row!;
   }

@@ -5,7 +5,7 @@ import type { AuditEventView, AuditQuery, AuditVerifyResult, Page } from '@encla
 import { Db } from '../db/tenant';
 import { CURSOR_PATTERNS, decodeCursor, encodeCursor } from '../http/cursor';
 import { clientAddress, currentRequest, userAgent } from '../http/request-context';
-import { chainHash, GENESIS_HASH, type ChainedEvent } from './canonical';
+import { contentHash, eventHash, GENESIS_HASH, type ChainVersion, type EventContent } from './canonical';
 
 export type ActorType = 'user' | 'operator' | 'system' | 'anonymous';
 export type Outcome = 'success' | 'denied' | 'failure';
@@ -22,7 +22,9 @@ export interface AuditInput {
 
 interface AuditRow {
   org_id: string | null;
+  lane: number;
   seq: string;
+  pos: string;
   id: string;
   occurred_at: Date;
   actor_type: string;
@@ -37,21 +39,21 @@ interface AuditRow {
   details: Record<string, unknown>;
   prev_hash: string;
   hash: string;
+  chain_version: ChainVersion;
 }
 
-/** Advisory-lock namespaces: one chain head per organization, one for the platform. */
-const TENANT_CHAIN_LOCK = 7_077_100;
-const PLATFORM_CHAIN_LOCK = 7_077_101;
 const VERIFY_BATCH = 2000;
 
-const COLUMNS = `org_id, seq, id, occurred_at, actor_type, actor_id, action, target_type, target_id, outcome,
-  ip, user_agent, request_id, details, prev_hash, hash`;
-const PLATFORM_COLUMNS = `NULL::uuid AS org_id, ${COLUMNS.replace('org_id, ', '')}`;
+const EVENT_COLUMNS = `seq, id, occurred_at, actor_type, actor_id, action, target_type, target_id, outcome,
+  ip, user_agent, request_id, details, prev_hash, hash, chain_version`;
+const COLUMNS = `org_id, lane, pos, ${EVENT_COLUMNS}`;
+const PLATFORM_COLUMNS = `NULL::uuid AS org_id, 0 AS lane, seq AS pos, ${EVENT_COLUMNS}`;
 
 /**
  * The tamper-evident audit log: one append, inside the transaction of the change it records, so an
  * event is never lost nor recorded for a change that rolled back. Writers of one organization take
- * turns on a transaction-scoped advisory lock, so the chain never forks or skips under concurrency.
+ * turns on a transaction-scoped advisory lock, so the chain never forks or skips under concurrency;
+ * `audit_append` holds it for one statement and the commit.
  */
 @Injectable()
 export class AuditService {
@@ -68,17 +70,8 @@ export class AuditService {
       (principal
         ? { type: principal.kind === 'operator' ? ('operator' as const) : ('user' as const), id: principal.id }
         : { type: 'system' as const, id: null });
-    if (scope.orgId) {
-      await em.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [TENANT_CHAIN_LOCK, scope.orgId]);
-    } else {
-      await em.query('SELECT pg_advisory_xact_lock($1, 0)', [PLATFORM_CHAIN_LOCK]);
-    }
-    const head: { seq: string; hash: string }[] = scope.orgId
-      ? await em.query('SELECT seq, hash FROM audit_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1', [scope.orgId])
-      : await em.query('SELECT seq, hash FROM platform_audit_events ORDER BY seq DESC LIMIT 1');
-    const event: ChainedEvent = {
+    const content: EventContent = {
       orgId: scope.orgId,
-      seq: head[0] ? Number(head[0].seq) + 1 : 1,
       id: randomUUID(),
       occurredAt: new Date().toISOString(),
       actorType: actor.type,
@@ -91,37 +84,25 @@ export class AuditService {
       userAgent: req ? userAgent(req) : null,
       requestId: req?.id ?? null,
       details: JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>,
-      prevHash: head[0]?.hash ?? GENESIS_HASH,
     };
-    const hash = chainHash(event);
-    const values = [
-      event.seq,
-      event.id,
-      event.occurredAt,
-      event.actorType,
-      event.actorId,
-      event.action,
-      event.targetType,
-      event.targetId,
-      event.outcome,
-      event.ip,
-      event.userAgent,
-      event.requestId,
-      JSON.stringify(event.details),
-      event.prevHash,
-      hash,
-    ];
-    if (scope.orgId) {
-      await em.query(
-        `INSERT INTO audit_events (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16)`,
-        [scope.orgId, ...values],
-      );
-    } else {
-      await em.query(
-        `INSERT INTO platform_audit_events (${COLUMNS.replace('org_id, ', '')}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15)`,
-        values,
-      );
-    }
+    // One statement takes the chain's lock, reads its head and inserts the event (migrations,
+    // audit-append). The lock is held from here to the commit, so callers append last.
+    await em.query('SELECT seq FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14)', [
+      content.orgId,
+      content.id,
+      content.occurredAt,
+      content.actorType,
+      content.actorId,
+      content.action,
+      content.targetType,
+      content.targetId,
+      content.outcome,
+      content.ip,
+      content.userAgent,
+      content.requestId,
+      JSON.stringify(content.details),
+      contentHash(content),
+    ]);
   }
 
   /** The current organization's events, newest first; filters come from an allow-list. */
@@ -142,19 +123,19 @@ export class AuditService {
       where.push(`outcome = $${params.length}`);
     }
     if (query.cursor) {
-      params.push(decodeSeqCursor(query.cursor));
-      where.push(`seq < $${params.length}`);
+      params.push(decodePosCursor(query.cursor));
+      where.push(`pos < $${params.length}`);
     }
     params.push(query.limit + 1);
     const rows: AuditRow[] = await this.db.em.query(
-      `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${params.length}`,
+      `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')} ORDER BY pos DESC LIMIT $${params.length}`,
       params,
     );
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
       items: page.map(toView),
-      nextCursor: rows.length > query.limit && last ? encodeSeqCursor(Number(last.seq)) : null,
+      nextCursor: rows.length > query.limit && last ? encodePosCursor(last.pos) : null,
     };
   }
 
@@ -164,56 +145,89 @@ export class AuditService {
   }
 }
 
+/**
+ * Recomputes every lane of an organization's log (or the platform's one chain): each event must follow
+ * the one before it in its lane (no gap), point at its hash, and hash to what it carries. `checked`
+ * counts the events found intact, in every lane; a broken result names the lowest broken lane and its
+ * first bad event.
+ */
 export async function verifyChain(em: EntityManager, orgId: string | null): Promise<AuditVerifyResult> {
+  const lanes: number[] = orgId
+    ? (await em.query<{ lane: number }[]>('SELECT DISTINCT lane FROM audit_events WHERE org_id = $1 ORDER BY lane', [orgId])).map(
+        (r) => r.lane,
+      )
+    : [0];
+  let checked = 0;
+  let broken: LaneBreak | null = null;
+  for (const lane of lanes) {
+    const result = await verifyLane(em, orgId, lane);
+    checked += result.intact;
+    if (result.broken && !broken) broken = result.broken;
+  }
+  if (!broken) return { valid: true, checked };
+  return orgId === null
+    ? { valid: false, checked, brokenAt: broken.seq, reason: broken.reason }
+    : { valid: false, checked, lane: broken.lane, brokenAt: broken.seq, reason: `lane ${broken.lane}: ${broken.reason}` };
+}
+
+interface LaneBreak {
+  lane: number;
+  seq: number;
+  reason: string;
+}
+
+async function verifyLane(em: EntityManager, orgId: string | null, lane: number): Promise<{ intact: number; broken: LaneBreak | null }> {
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
-  let checked = 0;
+  let intact = 0;
+  const brokenAt = (seq: number, reason: string) => ({ intact, broken: { lane, seq, reason } });
   for (;;) {
     const rows: AuditRow[] = orgId
       ? await em.query(
-          `SELECT ${COLUMNS} FROM audit_events WHERE org_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
-          [orgId, expectedSeq, VERIFY_BATCH],
+          `SELECT ${COLUMNS} FROM audit_events WHERE org_id = $1 AND lane = $2 AND seq >= $3 ORDER BY seq LIMIT $4`,
+          [orgId, lane, expectedSeq, VERIFY_BATCH],
         )
-      : await em.query(
-          `SELECT ${PLATFORM_COLUMNS} FROM platform_audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2`,
-          [expectedSeq, VERIFY_BATCH],
-        );
+      : await em.query(`SELECT ${PLATFORM_COLUMNS} FROM platform_audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2`, [
+          expectedSeq,
+          VERIFY_BATCH,
+        ]);
     for (const row of rows) {
       const seq = Number(row.seq);
-      if (seq !== expectedSeq) return { valid: false, checked, brokenAt: expectedSeq, reason: `event ${expectedSeq} is missing` };
-      if (row.prev_hash !== prevHash) {
-        return { valid: false, checked, brokenAt: seq, reason: `event ${seq} does not point at the hash of event ${seq - 1}` };
-      }
-      const recomputed = chainHash({
-        orgId: orgId,
-        seq,
-        id: row.id,
-        occurredAt: row.occurred_at.toISOString(),
-        actorType: row.actor_type,
-        actorId: row.actor_id,
-        action: row.action,
-        targetType: row.target_type,
-        targetId: row.target_id,
-        outcome: row.outcome,
-        ip: row.ip,
-        userAgent: row.user_agent,
-        requestId: row.request_id,
-        details: row.details,
-        prevHash: row.prev_hash,
-      });
-      if (recomputed !== row.hash) {
-        return { valid: false, checked, brokenAt: seq, reason: `event ${seq} was changed after it was written` };
-      }
+      if (seq !== expectedSeq) return brokenAt(expectedSeq, `event ${expectedSeq} is missing`);
+      if (row.prev_hash !== prevHash) return brokenAt(seq, `event ${seq} does not point at the hash of event ${seq - 1}`);
+      const recomputed = eventHash(
+        {
+          orgId,
+          seq,
+          id: row.id,
+          occurredAt: row.occurred_at.toISOString(),
+          actorType: row.actor_type,
+          actorId: row.actor_id,
+          action: row.action,
+          targetType: row.target_type,
+          targetId: row.target_id,
+          outcome: row.outcome,
+          ip: row.ip,
+          userAgent: row.user_agent,
+          requestId: row.request_id,
+          details: row.details,
+          prevHash: row.prev_hash,
+        },
+        row.chain_version,
+        lane,
+      );
+      if (recomputed !== row.hash) return brokenAt(seq, `event ${seq} was changed after it was written`);
       prevHash = row.hash;
       expectedSeq = seq + 1;
-      checked += 1;
+      intact += 1;
     }
-    if (rows.length < VERIFY_BATCH) return { valid: true, checked };
+    if (rows.length < VERIFY_BATCH) return { intact, broken: null };
   }
 }
 
 function toView(r: AuditRow): AuditEventView {
   return {
+    lane: r.lane,
     seq: Number(r.seq),
     id: r.id,
     occurredAt: r.occurred_at.toISOString(),
@@ -231,10 +245,10 @@ function toView(r: AuditRow): AuditEventView {
   };
 }
 
-function encodeSeqCursor(seq: number): string {
-  return encodeCursor('seq', [String(seq)]);
+function encodePosCursor(pos: string): string {
+  return encodeCursor('pos', [pos]);
 }
 
-function decodeSeqCursor(cursor: string): number {
-  return Number(decodeCursor('seq', cursor, [CURSOR_PATTERNS.integer])[0]);
+function decodePosCursor(cursor: string): string {
+  return decodeCursor('pos', cursor, [CURSOR_PATTERNS.integer])[0]!;
 }

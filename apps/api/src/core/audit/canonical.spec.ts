@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, chainHash, GENESIS_HASH, type ChainedEvent } from './canonical';
+import { canonicalJson, chainHash, contentHash, eventHash, GENESIS_HASH, linkHash, type ChainedEvent } from './canonical';
 
 const base: ChainedEvent = {
   orgId: '00000000-0000-4000-8000-000000000001',
@@ -43,5 +43,27 @@ describe('chainHash', () => {
 
   it('does not depend on the order of detail keys (jsonb reorders them)', () => {
     expect(chainHash({ ...base, details: { a: { c: null, d: [1, 'x'] }, b: 1 } })).toBe(chainHash(base));
+  });
+});
+
+describe('eventHash, version 2 (linked by audit_append in PostgreSQL)', () => {
+  it('links the previous hash, the sequence number and the content hash', () => {
+    const { prevHash, seq, ...content } = base;
+    const expected = linkHash(prevHash, 3, seq, contentHash(content));
+    expect(eventHash(base, 2, 3)).toBe(expected);
+    // The value PostgreSQL computes for the same input (psql: encode(sha256(convert_to(repeat('a', 64)
+    // || ':' || 5::int::text || ':' || 12::bigint::text || ':' || repeat('b', 64), 'UTF8')), 'hex')).
+    expect(linkHash('a'.repeat(64), 5, 12, 'b'.repeat(64))).toBe('8a4acb64e527406b726b7990b8807f14221d7053a5cbd592cc748d35b604b63a');
+  });
+
+  it('changes when any covered field, the lane, the sequence number or the previous hash changes', () => {
+    const h = eventHash(base, 2, 0);
+    expect(eventHash({ ...base, outcome: 'denied' }, 2, 0)).not.toBe(h);
+    expect(eventHash(base, 2, 1)).not.toBe(h);
+    expect(eventHash({ ...base, seq: 2 }, 2, 0)).not.toBe(h);
+    expect(eventHash({ ...base, prevHash: 'f'.repeat(64) }, 2, 0)).not.toBe(h);
+    expect(eventHash({ ...base, details: { a: { c: null, d: [1, 'x'] }, b: 1 } }, 2, 0)).toBe(h);
+    expect(eventHash(base, 1, 0)).toBe(chainHash(base));
+    expect(eventHash(base, 1, 0)).not.toBe(h);
   });
 });

@@ -40,8 +40,31 @@ export interface ChainedEvent {
   prevHash: string;
 }
 
-/** hash = sha256(prev_hash || canonical(event)), hex. */
+/** What an event says, without its place in the chain: the part Node hashes. */
+export type EventContent = Omit<ChainedEvent, 'seq' | 'prevHash'>;
+
+/** Which formula links an event to the one before it (the `chain_version` column). */
+export type ChainVersion = 1 | 2;
+
+/** Version 1 (events written before the `audit_append` function): sha256(prev_hash || canonical(event)), hex. */
 export function chainHash(event: ChainedEvent): string {
   const { prevHash, ...rest } = event;
   return createHash('sha256').update(prevHash).update(canonicalJson(rest)).digest('hex');
+}
+
+/** sha256(canonical(content)), hex: what the API hands to `audit_append`. */
+export function contentHash(content: EventContent): string {
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
+
+/** Version 2, computed by `audit_append` in PostgreSQL: sha256(prev_hash ':' lane ':' seq ':' content_hash), hex. */
+export function linkHash(prevHash: string, lane: number, seq: number, content: string): string {
+  return createHash('sha256').update(`${prevHash}:${lane}:${seq}:${content}`).digest('hex');
+}
+
+/** The hash an event must carry under its chain version (version 1 knows no lanes: all its events are lane 0). */
+export function eventHash(event: ChainedEvent, version: ChainVersion, lane: number): string {
+  if (version === 1) return chainHash(event);
+  const { prevHash, seq, ...content } = event;
+  return linkHash(prevHash, lane, seq, contentHash(content));
 }

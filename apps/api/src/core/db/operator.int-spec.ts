@@ -77,7 +77,7 @@ describe('no-tenant scope and actingFor', () => {
     });
     const committed = await db.inTenant({ orgId: org.orgId, userId: null, role: 'system' }, async () => ({
       user: await db.sql('SELECT 1 FROM users WHERE email = $1', [email]),
-      events: await db.sql<{ seq: string; action: string }>(`SELECT seq, action FROM audit_events ORDER BY seq`),
+      events: await db.sql<{ seq: string; action: string }>(`SELECT seq, action FROM audit_events ORDER BY pos`),
     }));
     expect(committed.user).toHaveLength(1);
     expect(committed.events.map((e) => e.action)).toEqual(['org.created', 'user.created']);

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
+import { escapeLiteral, type PoolClient } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 
@@ -24,6 +24,19 @@ const SET_SCOPE_SQL =
   "SELECT set_config('app.org_id', $1, true), set_config('app.user_id', $2, true), set_config('app.role', $3, true)";
 
 /**
+ * The transaction's first round trip: it opens and is scoped in one simple-protocol message, which takes
+ * no bind parameters, so the scope's values are quoted literals (pg's escapeLiteral).
+ */
+function beginScopedSql(scope: TenantScope): string {
+  const lit = (v: string) => escapeLiteral(v);
+  return (
+    'START TRANSACTION; ' +
+    `SELECT set_config('app.org_id', ${lit(scope.orgId ?? '')}, true), set_config('app.user_id', ${lit(scope.userId ?? '')}, true), ` +
+    `set_config('app.role', ${lit(scope.role)}, true)`
+  );
+}
+
+/**
  * The one tenant-transaction helper. Every request (and job) that touches a tenant table runs inside
  * `inTenant`, which opens one transaction on the runtime role's pool and scopes it with
  * transaction-local settings; row-level security reads them. Services get the transaction's
@@ -39,10 +52,30 @@ export class Db {
       // scope, and a pool of one would deadlock: nesting is a bug.
       throw new Error('inTenant called inside a tenant transaction');
     }
-    return this.dataSource.transaction(async (em) => {
-      await em.query(SET_SCOPE_SQL, [scope.orgId ?? '', scope.userId ?? '', scope.role]);
-      return txStorage.run({ em, scope }, () => work(em));
-    });
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      try {
+        await runner.query(beginScopedSql(scope));
+      } catch (err) {
+        await runner.query('ROLLBACK').catch(() => undefined); // never hand the pool an open transaction
+        throw err;
+      }
+      // What TypeORM's startTransaction records, so that TypeORM itself would nest (a savepoint), never
+      // start or commit a transaction of its own inside this one.
+      Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
+      const em = runner.manager;
+      let result: T;
+      try {
+        result = await txStorage.run({ em, scope }, () => work(em));
+      } catch (err) {
+        await runner.rollbackTransaction().catch(() => undefined); // the work's error is the one to report
+        throw err;
+      }
+      await runner.commitTransaction();
+      return result;
+    } finally {
+      await runner.release();
+    }
   }
 
   /** The current tenant transaction's EntityManager. */

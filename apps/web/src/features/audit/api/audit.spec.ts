@@ -30,5 +30,8 @@ describe('describeVerification', () => {
     expect(describeVerification({ valid: false, checked: 40, brokenAt: 17, reason: 'hash mismatch' })).toBe(
       'Chain invalid: broken at event #17 (hash mismatch); 40 events checked.',
     );
+    expect(describeVerification({ valid: false, checked: 9, lane: 3, brokenAt: 2, reason: 'lane 3: event 2 is missing' })).toBe(
+      'Chain invalid: broken at event #2 of lane 3 (lane 3: event 2 is missing); 9 events checked.',
+    );
   });
 });

@@ -32,7 +32,8 @@ export function verifyAuditChain(): Promise<AuditVerifyResult> {
 export function describeVerification(result: AuditVerifyResult): string {
   const n = `${result.checked} event${result.checked === 1 ? '' : 's'} checked`;
   if (result.valid) return `Chain valid: ${n}, every link intact.`;
-  return `Chain invalid: broken at event #${result.brokenAt}${result.reason ? ` (${result.reason})` : ''}; ${n}.`;
+  const where = `event #${result.brokenAt}${result.lane === undefined ? '' : ` of lane ${result.lane}`}`;
+  return `Chain invalid: broken at ${where}${result.reason ? ` (${result.reason})` : ''}; ${n}.`;
 }
 
 /** The actions the API records (docs/security.md), offered as suggestions in the filter. */

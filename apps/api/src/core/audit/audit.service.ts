@@ -61,7 +61,6 @@ export class AuditService {
 
   /** Appends to the current tenant's chain, or to the platform chain when the transaction has no tenant. */
   async append(input: AuditInput): Promise<void> {
-    const em = this.db.em;
     const scope = this.db.scope;
     const req = currentRequest();
     const principal = req?.principal;
@@ -87,7 +86,7 @@ export class AuditService {
     };
     // One statement takes the chain's lock, reads its head and inserts the event (migrations,
     // audit-append). The lock is held from here to the commit, so callers append last.
-    await em.query('SELECT seq FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14)', [
+    await this.db.sql('SELECT seq FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14)', [
       content.orgId,
       content.id,
       content.occurredAt,

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { escapeLiteral, type PoolClient } from 'pg';
+import { escapeLiteral, type PoolClient, type QueryResult } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 
@@ -22,6 +23,25 @@ export const APP_DATA_SOURCE = Symbol('APP_DATA_SOURCE');
 
 const SET_SCOPE_SQL =
   "SELECT set_config('app.org_id', $1, true), set_config('app.user_id', $2, true), set_config('app.role', $3, true)";
+
+/**
+ * Statements are prepared once per connection and reused by name. PostgreSQL then parses, rewrites
+ * (where row-level security adds its policies) and plans a statement once per connection instead of on
+ * every execution: under the policies, that planning cost more than most statements' execution
+ * (docs/benchmarks.md, `rls`). Only this many distinct texts are named, so that SQL built with a
+ * varying shape can never fill a backend's memory with prepared statements; the rest run unnamed.
+ */
+const MAX_PREPARED = 1000;
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_PREPARED) {
+    name = `enclave_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
 
 /**
  * The transaction's first round trip: it opens and is scoped in one simple-protocol message, which takes
@@ -87,18 +107,19 @@ export class Db {
 
   /** Rows of a statement in the current tenant transaction (RETURNING rows for writes). */
   async sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-    const runner = this.em.queryRunner;
-    if (!runner) throw new Error('tenant transaction without a query runner');
-    const result = await runner.query(text, params, true);
-    return result.records as T[];
+    return (await this.run(text, params)).rows as T[];
   }
 
   /** The number of rows a write in the current tenant transaction touched. */
   async exec(text: string, params: unknown[] = []): Promise<number> {
-    const runner = this.em.queryRunner;
-    if (!runner) throw new Error('tenant transaction without a query runner');
-    const result = await runner.query(text, params, true);
-    return result.affected ?? result.records.length;
+    const result = await this.run(text, params);
+    return result.rowCount ?? result.rows.length;
+  }
+
+  /** A prepared statement (see `statementName`) on the transaction's own connection. */
+  private async run(text: string, params: unknown[]): Promise<QueryResult> {
+    const client = await this.pgClient();
+    return client.query({ name: statementName(text), text, values: params });
   }
 
   /**

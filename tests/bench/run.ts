@@ -10,12 +10,19 @@ import { importBenchmark } from './import.bench';
 import { exportBenchmark } from './export.bench';
 import { queueBenchmark } from './queue.bench';
 import { rlsBenchmark } from './rls.bench';
+import { webBenchmark } from './web-budget.bench';
 import { describeMachine, describeRevision } from './harness/machine';
 import { printOutcome, table, targetRow, writeJson } from './harness/report';
 import type { BenchContext, Benchmark, BenchOptions, BenchOutcome } from './harness/types';
 
 /** Every benchmark, in the order they run. A new one: a `<name>.bench.ts` file and a line here. */
-const BENCHMARKS: Benchmark[] = [importBenchmark, exportBenchmark, queueBenchmark, rlsBenchmark];
+const BENCHMARKS: Benchmark[] = [
+  importBenchmark,
+  exportBenchmark,
+  queueBenchmark,
+  rlsBenchmark,
+  webBenchmark,
+];
 
 const USAGE = `npm run bench [-- options]
 

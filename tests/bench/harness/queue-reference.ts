@@ -71,6 +71,13 @@ interface TokenRow {
   role: string;
 }
 
+/** ProjectAccess.checkRow for an annotator: a member, the project active, no qualification. */
+function checkProject(row: ProjectRow): void {
+  if (row.my_role === null || row.status !== 'active') throw new Error('project not visible or not active');
+  if (row.qualification_tasks !== null)
+    throw new Error('the reference covers projects without qualification');
+}
+
 export interface ReferenceOptions {
   /** false: leave out the audit append (a diagnostic run, never the reference of a target). */
   audit: boolean;
@@ -162,7 +169,7 @@ export class QueueReference {
   /**
    * `PUT /tasks/:id/annotation {status: 'submitted'}`, the first submission of a leased task, with no
    * review and no gold: the path every cycle of the benchmark takes (AnnotationsService.save →
-   * lockTask, mine, holdLease, submitFirst with its revision, the audit append).
+   * lockTask with the project, mineAndLease, submitFirst with its revision, the audit append).
    */
   async submit(
     annotator: Annotator,
@@ -173,27 +180,32 @@ export class QueueReference {
     const principal = await this.authenticate(annotator);
     return this.inTenant(principal, async (c) => {
       const {
-        rows: [task],
-      } = await c.query<{ id: string; project_id: string; gold_answer: unknown }>(
-        'SELECT id, project_id, data, gold_answer, status, submitted_count FROM tasks WHERE org_id = $1 AND id = $2 FOR UPDATE',
-        [principal.org_id, taskId],
+        rows: [locked],
+      } = await c.query<ProjectRow & { task: { gold_answer: unknown } }>(
+        `SELECT json_build_object('id', t.id, 'project_id', t.project_id, 'data', t.data, 'gold_answer', t.gold_answer,
+                                  'status', t.status, 'submitted_count', t.submitted_count) AS task, p.*
+           FROM tasks t
+           CROSS JOIN LATERAL (${PROJECT_SELECT} WHERE p.org_id = t.org_id AND p.id = t.project_id) p
+          WHERE t.org_id = $2 AND t.id = $3
+            FOR UPDATE OF t`,
+        [principal.principal_id, principal.org_id, taskId],
       );
-      if (!task) throw new Error('task not found');
-      const project = await this.project(c, principal, task.project_id);
+      if (!locked) throw new Error('task not found');
+      const { task, ...project } = locked;
+      checkProject(project);
       const {
         rows: [mine],
-      } = await c.query<{ status: string }>(
-        `SELECT ${ANNOTATION_COLUMNS} FROM annotations WHERE org_id = $1 AND task_id = $2 AND user_id = $3 FOR UPDATE`,
+      } = await c.query<{ id: string | null; status: string; lease_live: boolean | null }>(
+        `SELECT a.*, l.expires_at AS lease_expires_at, l.expires_at > now() AS lease_live
+           FROM (SELECT 1) AS one
+           LEFT JOIN LATERAL (
+             SELECT ${ANNOTATION_COLUMNS} FROM annotations WHERE org_id = $1 AND task_id = $2 AND user_id = $3 FOR UPDATE
+           ) a ON true
+           LEFT JOIN task_leases l ON l.org_id = $1 AND l.task_id = $2 AND l.user_id = $3`,
         [principal.org_id, taskId, principal.principal_id],
       );
-      if (mine) throw new Error(`the annotator already has a ${mine.status} annotation of this task`);
-      const {
-        rows: [lease],
-      } = await c.query<{ live: boolean }>(
-        'SELECT expires_at, expires_at > now() AS live FROM task_leases WHERE org_id = $1 AND task_id = $2 AND user_id = $3',
-        [principal.org_id, taskId, principal.principal_id],
-      );
-      if (!lease?.live) throw new Error('no live lease on the task');
+      if (mine!.id) throw new Error(`the annotator already has a ${mine!.status} annotation of this task`);
+      if (!mine!.lease_live) throw new Error('no live lease on the task');
       if (task.gold_answer !== null || project.review_mode !== 'none') {
         throw new Error('the reference covers the plain path only: no gold, no review');
       }
@@ -292,10 +304,8 @@ export class QueueReference {
       principal.org_id,
       projectId,
     ]);
-    if (!row || row.my_role === null || row.status !== 'active')
-      throw new Error('project not visible or not active');
-    if (row.qualification_tasks !== null)
-      throw new Error('the reference covers projects without qualification');
+    if (!row) throw new Error('project not visible');
+    checkProject(row);
     return row;
   }
 

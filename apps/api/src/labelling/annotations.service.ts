@@ -6,7 +6,7 @@ import { AuditService } from '../core/audit/audit.service';
 import { Db } from '../core/db/tenant';
 import { AppError } from '../core/errors/app-error';
 import type { Principal } from '../core/http/request-context';
-import { ProjectAccess, type ProjectRecord } from '../projects/project-access';
+import { PROJECT_SELECT, ProjectAccess, type ProjectRecord, type ProjectRow } from '../projects/project-access';
 import {
   ANNOTATION_COLUMNS,
   annotationView,
@@ -39,7 +39,7 @@ export class AnnotationsService {
 
   async save(principal: Principal, ability: AppAbility | undefined, taskId: string, input: SaveAnnotationInput): Promise<AnnotationView> {
     const { task, project } = await this.lockTask(principal, ability, taskId);
-    const mine = await this.mine(principal, taskId);
+    const { mine, lease } = await this.mineAndLease(principal, taskId);
     if (mine && (mine.status === 'accepted' || mine.status === 'rejected')) {
       throw new AppError('CONFLICT', `your annotation of this task was ${mine.status} in review and can no longer change`);
     }
@@ -47,7 +47,7 @@ export class AnnotationsService {
       throw new AppError('CONFLICT', 'this annotation is submitted: send a revision with status "submitted" instead of a draft');
     }
     // Revising one's own submission needs no lease; anything else does.
-    if (mine?.status !== 'submitted') await this.holdLease(principal, task, project, mine);
+    if (mine?.status !== 'submitted') await this.holdLease(principal, task, project, mine, lease);
 
     const problems = validateResult(project.labelConfig, task.data, input.result, { partial: input.status === 'draft' });
     if (problems.length > 0) {
@@ -76,9 +76,9 @@ export class AnnotationsService {
 
   async skip(principal: Principal, ability: AppAbility | undefined, taskId: string, reason: string | undefined): Promise<void> {
     const { task, project } = await this.lockTask(principal, ability, taskId);
-    const mine = await this.mine(principal, taskId);
+    const { mine, lease } = await this.mineAndLease(principal, taskId);
     if (mine && mine.status !== 'draft') throw new AppError('CONFLICT', 'you already submitted this task; it cannot be skipped');
-    await this.holdLease(principal, task, project, mine);
+    await this.holdLease(principal, task, project, mine, lease);
     await this.db.exec(
       `INSERT INTO task_skips (org_id, project_id, task_id, user_id, reason) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (org_id, task_id, user_id) DO NOTHING`,
@@ -122,23 +122,45 @@ export class AnnotationsService {
     };
   }
 
-  /** The task, locked, and its project as the caller sees it: 404 when either is invisible to them. */
+  /**
+   * The task, locked, and its project as the caller sees it, in one statement: 404 when either is
+   * invisible to them.
+   */
   private async lockTask(principal: Principal, ability: AppAbility | undefined, taskId: string): Promise<{ task: TaskRow; project: ProjectRecord }> {
-    const [task] = await this.db.sql<TaskRow>(
-      'SELECT id, project_id, data, gold_answer, status, submitted_count FROM tasks WHERE org_id = $1 AND id = $2 FOR UPDATE',
-      [principal.orgId, taskId],
+    const [row] = await this.db.sql<ProjectRow & { task: TaskRow }>(
+      `SELECT json_build_object('id', t.id, 'project_id', t.project_id, 'data', t.data, 'gold_answer', t.gold_answer,
+                                'status', t.status, 'submitted_count', t.submitted_count) AS task, p.*
+         FROM tasks t
+         CROSS JOIN LATERAL (${PROJECT_SELECT} WHERE p.org_id = t.org_id AND p.id = t.project_id) p
+        WHERE t.org_id = $2 AND t.id = $3
+          FOR UPDATE OF t`,
+      [principal.id, principal.orgId, taskId],
     );
-    if (!task) throw AppError.notFound('task');
-    const project = await this.access.require(principal, ability, 'label', 'Task', task.project_id, { activeOnly: true });
+    if (!row) throw AppError.notFound('task');
+    const { task, ...projectRow } = row;
+    const project = this.access.checkRow(principal, ability, 'label', 'Task', projectRow, { activeOnly: true });
     return { task, project };
   }
 
-  private async mine(principal: Principal, taskId: string): Promise<AnnotationRow | undefined> {
-    const [row] = await this.db.sql<AnnotationRow>(
-      `SELECT ${ANNOTATION_COLUMNS} FROM annotations WHERE org_id = $1 AND task_id = $2 AND user_id = $3 FOR UPDATE`,
+  /**
+   * The caller's annotation of the task, locked, and their lease on it, in one statement (the locking
+   * read sits in a lateral subquery: FOR UPDATE may not reach the nullable side of an outer join).
+   */
+  private async mineAndLease(principal: Principal, taskId: string): Promise<{ mine?: AnnotationRow; lease?: LeaseRow }> {
+    const [row] = await this.db.sql<AnnotationRow & { lease_expires_at: Date | null; lease_live: boolean | null }>(
+      `SELECT a.*, l.expires_at AS lease_expires_at, l.expires_at > now() AS lease_live
+         FROM (SELECT 1) AS one
+         LEFT JOIN LATERAL (
+           SELECT ${ANNOTATION_COLUMNS} FROM annotations WHERE org_id = $1 AND task_id = $2 AND user_id = $3 FOR UPDATE
+         ) a ON true
+         LEFT JOIN task_leases l ON l.org_id = $1 AND l.task_id = $2 AND l.user_id = $3`,
       [principal.orgId, taskId, principal.id],
     );
-    return row;
+    const { lease_expires_at: expiresAt, lease_live: live, ...annotation } = row!;
+    return {
+      mine: annotation.id ? (annotation as AnnotationRow) : undefined,
+      lease: expiresAt ? { expires_at: expiresAt, live: live === true } : undefined,
+    };
   }
 
   /**
@@ -146,11 +168,13 @@ export class AnnotationsService {
    * draft was kept) is taken again when the task still needs the caller: gold, or open with room
    * beyond the others' live leases; otherwise 409. Someone who never held the task gets 403.
    */
-  private async holdLease(principal: Principal, task: TaskRow, project: ProjectRecord, mine: AnnotationRow | undefined): Promise<void> {
-    const [lease] = await this.db.sql<LeaseRow>(
-      'SELECT expires_at, expires_at > now() AS live FROM task_leases WHERE org_id = $1 AND task_id = $2 AND user_id = $3',
-      [principal.orgId, task.id, principal.id],
-    );
+  private async holdLease(
+    principal: Principal,
+    task: TaskRow,
+    project: ProjectRecord,
+    mine: AnnotationRow | undefined,
+    lease: LeaseRow | undefined,
+  ): Promise<void> {
     if (lease?.live) return;
     if (!lease && !mine) throw AppError.forbidden('only the annotator the queue leased this task to may annotate it');
     const [others] = await this.db.sql<{ n: number }>(

@@ -30,6 +30,94 @@ const OWN_OR_OVERSEER = (userColumn: string) => `(SELECT app_sees_all_projects()
   OR project_id IN (SELECT m.project_id FROM project_members m
                      WHERE m.user_id = (SELECT app_current_user()) AND m.role IN ('reviewer', 'manager'))`;
 
+/** queue_lease_next as this migration creates it (a later migration's `down` restores it). */
+export const QUEUE_LEASE_NEXT_BEFORE = /* sql */ `
+CREATE FUNCTION queue_lease_next(p_project uuid, p_overlap integer, p_lease_seconds integer, p_gold boolean, p_only_gold boolean,
+                                 p_holding uuid DEFAULT NULL)
+  RETURNS TABLE (task_id uuid, expires_at timestamptz, resumed boolean)
+  LANGUAGE plpgsql VOLATILE
+  SET search_path = pg_catalog, public, pg_temp
+AS $f$
+DECLARE
+  v_org uuid := app_current_org();
+  v_user uuid := app_current_user();
+  v_task uuid;
+  v_expires timestamptz;
+  -- p_holding: the task the caller has on screen; the answer is another one, fetched ahead.
+  v_held uuid[] := CASE WHEN p_holding IS NULL THEN '{}'::uuid[] ELSE ARRAY[p_holding] END;
+  v_passed uuid[];
+  v_try integer;
+BEGIN
+  IF v_org IS NULL OR v_user IS NULL THEN RETURN; END IF;
+
+  SELECT l.task_id, l.expires_at INTO v_task, v_expires FROM task_leases l
+   WHERE l.org_id = v_org AND l.project_id = p_project AND l.user_id = v_user AND l.expires_at > now()
+     AND l.task_id <> ALL (v_held)
+   ORDER BY l.leased_at LIMIT 1;
+  IF FOUND THEN
+    RETURN QUERY SELECT v_task, v_expires, true;
+    RETURN;
+  END IF;
+
+  FOR v_task IN
+    SELECT a.task_id FROM annotations a
+     WHERE a.org_id = v_org AND a.project_id = p_project AND a.user_id = v_user AND a.status = 'draft'
+       AND a.task_id <> ALL (v_held)
+     ORDER BY a.updated_at
+     LIMIT 20
+  LOOP
+    v_expires := queue_try_lease(v_task, p_overlap, p_lease_seconds);
+    IF v_expires IS NOT NULL THEN
+      RETURN QUERY SELECT v_task, v_expires, true;
+      RETURN;
+    END IF;
+  END LOOP;
+
+  v_passed := v_held;
+  IF p_gold OR p_only_gold THEN
+    FOR v_try IN 1..20 LOOP
+      SELECT t.id INTO v_task FROM tasks t
+       WHERE t.org_id = v_org AND t.project_id = p_project AND t.gold_answer IS NOT NULL
+         AND t.id <> ALL (v_passed)
+         AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.org_id = v_org AND a.task_id = t.id AND a.user_id = v_user)
+         AND NOT EXISTS (SELECT 1 FROM task_skips s WHERE s.org_id = v_org AND s.task_id = t.id AND s.user_id = v_user)
+       ORDER BY t.seq
+       LIMIT 1;
+      EXIT WHEN NOT FOUND;
+      v_expires := queue_try_lease(v_task, p_overlap, p_lease_seconds);
+      IF v_expires IS NOT NULL THEN
+        RETURN QUERY SELECT v_task, v_expires, false;
+        RETURN;
+      END IF;
+      v_passed := v_passed || v_task;
+    END LOOP;
+  END IF;
+  IF p_only_gold THEN RETURN; END IF;
+
+  v_passed := v_held;
+  FOR v_try IN 1..20 LOOP
+    SELECT t.id INTO v_task FROM tasks t
+     WHERE t.org_id = v_org AND t.project_id = p_project AND t.status = 'open' AND t.gold_answer IS NULL
+       AND t.id <> ALL (v_passed)
+       AND t.submitted_count < p_overlap
+       AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.org_id = v_org AND a.task_id = t.id AND a.user_id = v_user)
+       AND NOT EXISTS (SELECT 1 FROM task_skips s WHERE s.org_id = v_org AND s.task_id = t.id AND s.user_id = v_user)
+       AND t.submitted_count + (SELECT count(*) FROM task_leases l
+                                 WHERE l.org_id = v_org AND l.task_id = t.id AND l.expires_at > now()) < p_overlap
+     ORDER BY t.priority DESC, t.seq
+     LIMIT 1
+     FOR UPDATE OF t SKIP LOCKED;
+    EXIT WHEN NOT FOUND;
+    v_expires := queue_try_lease(v_task, p_overlap, p_lease_seconds);
+    IF v_expires IS NOT NULL THEN
+      RETURN QUERY SELECT v_task, v_expires, false;
+      RETURN;
+    END IF;
+    v_passed := v_passed || v_task;
+  END LOOP;
+END $f$;
+`;
+
 const UP_SQL = /* sql */ `
 ALTER TABLE projects
   -- The share (percent) of the tasks handed to an annotator that are gold, while gold remains for them.
@@ -238,90 +326,7 @@ BEGIN
   RETURN v_expires;
 END $f$;
 
-CREATE FUNCTION queue_lease_next(p_project uuid, p_overlap integer, p_lease_seconds integer, p_gold boolean, p_only_gold boolean,
-                                 p_holding uuid DEFAULT NULL)
-  RETURNS TABLE (task_id uuid, expires_at timestamptz, resumed boolean)
-  LANGUAGE plpgsql VOLATILE
-  SET search_path = pg_catalog, public, pg_temp
-AS $f$
-DECLARE
-  v_org uuid := app_current_org();
-  v_user uuid := app_current_user();
-  v_task uuid;
-  v_expires timestamptz;
-  -- p_holding: the task the caller has on screen; the answer is another one, fetched ahead.
-  v_held uuid[] := CASE WHEN p_holding IS NULL THEN '{}'::uuid[] ELSE ARRAY[p_holding] END;
-  v_passed uuid[];
-  v_try integer;
-BEGIN
-  IF v_org IS NULL OR v_user IS NULL THEN RETURN; END IF;
-
-  SELECT l.task_id, l.expires_at INTO v_task, v_expires FROM task_leases l
-   WHERE l.org_id = v_org AND l.project_id = p_project AND l.user_id = v_user AND l.expires_at > now()
-     AND l.task_id <> ALL (v_held)
-   ORDER BY l.leased_at LIMIT 1;
-  IF FOUND THEN
-    RETURN QUERY SELECT v_task, v_expires, true;
-    RETURN;
-  END IF;
-
-  FOR v_task IN
-    SELECT a.task_id FROM annotations a
-     WHERE a.org_id = v_org AND a.project_id = p_project AND a.user_id = v_user AND a.status = 'draft'
-       AND a.task_id <> ALL (v_held)
-     ORDER BY a.updated_at
-     LIMIT 20
-  LOOP
-    v_expires := queue_try_lease(v_task, p_overlap, p_lease_seconds);
-    IF v_expires IS NOT NULL THEN
-      RETURN QUERY SELECT v_task, v_expires, true;
-      RETURN;
-    END IF;
-  END LOOP;
-
-  v_passed := v_held;
-  IF p_gold OR p_only_gold THEN
-    FOR v_try IN 1..20 LOOP
-      SELECT t.id INTO v_task FROM tasks t
-       WHERE t.org_id = v_org AND t.project_id = p_project AND t.gold_answer IS NOT NULL
-         AND t.id <> ALL (v_passed)
-         AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.org_id = v_org AND a.task_id = t.id AND a.user_id = v_user)
-         AND NOT EXISTS (SELECT 1 FROM task_skips s WHERE s.org_id = v_org AND s.task_id = t.id AND s.user_id = v_user)
-       ORDER BY t.seq
-       LIMIT 1;
-      EXIT WHEN NOT FOUND;
-      v_expires := queue_try_lease(v_task, p_overlap, p_lease_seconds);
-      IF v_expires IS NOT NULL THEN
-        RETURN QUERY SELECT v_task, v_expires, false;
-        RETURN;
-      END IF;
-      v_passed := v_passed || v_task;
-    END LOOP;
-  END IF;
-  IF p_only_gold THEN RETURN; END IF;
-
-  v_passed := v_held;
-  FOR v_try IN 1..20 LOOP
-    SELECT t.id INTO v_task FROM tasks t
-     WHERE t.org_id = v_org AND t.project_id = p_project AND t.status = 'open' AND t.gold_answer IS NULL
-       AND t.id <> ALL (v_passed)
-       AND t.submitted_count < p_overlap
-       AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.org_id = v_org AND a.task_id = t.id AND a.user_id = v_user)
-       AND NOT EXISTS (SELECT 1 FROM task_skips s WHERE s.org_id = v_org AND s.task_id = t.id AND s.user_id = v_user)
-       AND t.submitted_count + (SELECT count(*) FROM task_leases l
-                                 WHERE l.org_id = v_org AND l.task_id = t.id AND l.expires_at > now()) < p_overlap
-     ORDER BY t.priority DESC, t.seq
-     LIMIT 1
-     FOR UPDATE OF t SKIP LOCKED;
-    EXIT WHEN NOT FOUND;
-    v_expires := queue_try_lease(v_task, p_overlap, p_lease_seconds);
-    IF v_expires IS NOT NULL THEN
-      RETURN QUERY SELECT v_task, v_expires, false;
-      RETURN;
-    END IF;
-    v_passed := v_passed || v_task;
-  END LOOP;
-END $f$;
+${QUEUE_LEASE_NEXT_BEFORE}
 
 REVOKE ALL ON FUNCTION queue_try_lease(uuid, integer, integer), queue_lease_next(uuid, integer, integer, boolean, boolean, uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION queue_try_lease(uuid, integer, integer), queue_lease_next(uuid, integer, integer, boolean, boolean, uuid) TO enclave_runtime;

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import {
   checkQueueIntegrity,
+  defaultPoolSize,
   envCount,
   explainLease,
   integrityProblems,
@@ -64,7 +65,7 @@ function settings(): Settings {
     seconds: envCount('BENCH_QUEUE_SECONDS', 30),
     warmupSeconds: envCount('BENCH_QUEUE_WARMUP_SECONDS', 5),
     annotators: Math.round(envCount('BENCH_QUEUE_ANNOTATORS', 200)),
-    poolSize: Math.round(envCount('BENCH_DB_POOL_SIZE', 10)),
+    poolSize: Math.round(envCount('BENCH_DB_POOL_SIZE', defaultPoolSize())),
     pace: envCount('BENCH_QUEUE_PACE', 0.5),
     diagnose: process.env.BENCH_QUEUE_DIAGNOSE !== '0',
   };

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { withClient } from './harness/db';
 import {
   checkQueueIntegrity,
+  defaultPoolSize,
   envCount,
   explainLease,
   integrityProblems,
@@ -129,7 +130,7 @@ async function runRls(ctx: BenchContext): Promise<BenchOutcome> {
   const seconds = envCount('BENCH_RLS_SECONDS', envCount('BENCH_QUEUE_SECONDS', 30));
   const warmupSeconds = envCount('BENCH_QUEUE_WARMUP_SECONDS', 5);
   const annotators = Math.round(envCount('BENCH_QUEUE_ANNOTATORS', 200));
-  const poolSize = Math.round(envCount('BENCH_DB_POOL_SIZE', 10));
+  const poolSize = Math.round(envCount('BENCH_DB_POOL_SIZE', defaultPoolSize()));
 
   const bench = await startLabellingBench(ctx, 'rls', { annotators, poolSize, seed: SEED });
   const { server, org } = bench;

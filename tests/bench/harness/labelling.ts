@@ -26,6 +26,11 @@ export const LABEL_CONFIG: LabelConfigInput = {
 export const BENCH_RESULT = { label: 'a' } as const;
 
 /** A whole number from the environment, or the fallback. */
+/** The server's default pool (ENCLAVE_DB_POOL_SIZE, apps/api/src/core/config/config.ts): twice the CPUs, 4 to 10. */
+export function defaultPoolSize(): number {
+  return Math.min(10, Math.max(4, 2 * os.availableParallelism()));
+}
+
 export function envCount(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -59,7 +60,10 @@ const envSchema = z.object({
   ENCLAVE_LOGIN_MAX_FAILURES_PER_ADDRESS: intInRange(1, 100000).default(50),
   ENCLAVE_LOGIN_WINDOW_SECONDS: intInRange(1, 86400).default(900),
   ENCLAVE_STATEMENT_TIMEOUT_MS: intInRange(100, 3_600_000).default(15000),
-  ENCLAVE_DB_POOL_SIZE: intInRange(1, 200).default(10),
+  // Twice the CPUs, between 4 and 10: PostgreSQL usually shares this machine, and connections beyond
+  // what its cores can run only make the statements queue inside PostgreSQL, slower than in the pool
+  // (docs/benchmarks.md, `queue`). Set it from the database server's cores when it runs elsewhere.
+  ENCLAVE_DB_POOL_SIZE: intInRange(1, 200).default(Math.min(10, Math.max(4, 2 * availableParallelism()))),
   ENCLAVE_EMBEDDED_PG_PORT: intInRange(1, 65535).optional(),
   ENCLAVE_JSON_MAX_DEPTH: intInRange(2, 512).default(32),
   ENCLAVE_ASSET_MAX_BYTES: intInRange(1024, 1024 * 1024 * 1024).default(20 * 1024 * 1024),

@@ -36,7 +36,8 @@ import { QUEUE_LEASE_NEXT_BEFORE } from './1764547200000-labelling';
  * change. The candidate query skips a task whose count leaves no room and none of whose leases can
  * have expired, and counts the live leases exactly as before for the rest: the summary only ever
  * spares work, it never decides. `tasks` gets a fill factor of 85 so that these updates stay HOT
- * (no new index entries) on the pages written from now on.
+ * (no new index entries) on the pages written from now on. The function's statements are planned
+ * once per connection (`plan_cache_mode`), see there.
  */
 export class RequestPath1764720000000 implements MigrationInterface {
   name = 'RequestPath1764720000000';
@@ -57,6 +58,11 @@ CREATE OR REPLACE FUNCTION queue_lease_next(p_project uuid, p_overlap integer, p
   RETURNS TABLE (task_id uuid, expires_at timestamptz, resumed boolean)
   LANGUAGE plpgsql VOLATILE
   SET search_path = pg_catalog, public, pg_temp
+  -- Its statements keep one plan per connection: PostgreSQL's own choice re-planned the candidate
+  -- query on every call (a custom plan), and under the row-level policies planning cost twice what
+  -- running it did (pg_stat_statements, docs/benchmarks.md, rls). Every parameter here has the same
+  -- shape of plan: the queue index in order, LIMIT 1.
+  SET plan_cache_mode = force_generic_plan
 AS $f$
 DECLARE
   v_org uuid := app_current_org();

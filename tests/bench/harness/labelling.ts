@@ -335,11 +335,12 @@ export class LeaseLedger {
   }
 }
 
-/** The candidate query of `queue_lease_next` (migrations, labelling), with the function's variables as parameters. */
+/** The candidate query of `queue_lease_next` (migrations, request-path), with the function's variables as parameters. */
 const LEASE_CANDIDATE_SQL = `SELECT t.id FROM tasks t
  WHERE t.org_id = $1 AND t.project_id = $2 AND t.status = 'open' AND t.gold_answer IS NULL
    AND t.id <> ALL ($3::uuid[])
    AND t.submitted_count < $4
+   AND (t.submitted_count + t.lease_count < $4 OR t.lease_first_expiry <= now())
    AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.org_id = $1 AND a.task_id = t.id AND a.user_id = $5)
    AND NOT EXISTS (SELECT 1 FROM task_skips s WHERE s.org_id = $1 AND s.task_id = t.id AND s.user_id = $5)
    AND t.submitted_count + (SELECT count(*) FROM task_leases l

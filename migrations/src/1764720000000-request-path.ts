@@ -23,8 +23,8 @@ import { QUEUE_LEASE_NEXT_BEFORE } from './1764547200000-labelling';
  * SECURITY INVOKER: the caller's row-level security applies to the head it reads and the row it
  * inserts, exactly as to the statements it replaces.
  *
- * **The lease** (`queue_lease_next`) returns at most one row, and the API now joins the task and the
- * caller's draft to it in the same statement. Declared with the default estimate of 1,000 rows, the
+ * **The lease** (`queue_lease_next`) returns at most one row, and the API now joins the task to it in
+ * the same statement. Declared with the default estimate of 1,000 rows, the
  * function made the planner hash-join it against a sequential scan of `tasks`; `ROWS 1` keeps the
  * joins on the primary keys.
  *

@@ -135,22 +135,18 @@ export class QueueReference {
       const {
         rows: [lease],
       } = await c.query<{ task_id: string; expires_at: Date; resumed: boolean }>(
-        `SELECT l.task_id, l.expires_at, l.resumed, t.data, d.result AS draft_result, d.updated_at AS draft_updated_at
+        `SELECT l.task_id, l.expires_at, l.resumed, t.data
            FROM queue_lease_next($1, $2, $3, $4, $5, $6) l
-           JOIN tasks t ON t.org_id = $7 AND t.id = l.task_id
-           LEFT JOIN annotations d ON d.org_id = $7 AND d.task_id = l.task_id AND d.user_id = $8 AND d.status = 'draft'`,
-        [
-          projectId,
-          project.overlap,
-          project.lease_seconds,
-          wantGold,
-          onlyGold,
-          null,
-          principal.org_id,
-          principal.principal_id,
-        ],
+           JOIN tasks t ON t.org_id = $7 AND t.id = l.task_id`,
+        [projectId, project.overlap, project.lease_seconds, wantGold, onlyGold, null, principal.org_id],
       );
       if (!lease) return null;
+      if (lease.resumed) {
+        await c.query(
+          `SELECT result, updated_at FROM annotations WHERE org_id = $1 AND task_id = $2 AND user_id = $3 AND status = 'draft'`,
+          [principal.org_id, lease.task_id, principal.principal_id],
+        );
+      }
       await this.appendAudit(c, principal, {
         action: 'task.leased',
         targetType: 'task',

@@ -17,8 +17,6 @@ interface LeaseRow {
   expires_at: Date;
   resumed: boolean;
   data: Record<string, unknown>;
-  draft_result: Record<string, unknown> | null;
-  draft_updated_at: Date | null;
 }
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
@@ -41,16 +39,22 @@ export class QueueService {
     const project = await this.access.require(principal, ability, 'label', 'Task', projectId, { activeOnly: true });
     const onlyGold = await this.mustQualify(principal, project);
     const wantGold = onlyGold || Math.random() * 100 < project.goldPercent;
-    // The lease, the task and the caller's draft in one statement: the function runs once (a function
-    // scan is materialised), and the joins read rows that existed before it.
+    // The lease and its task in one statement: the function runs once (a function scan is
+    // materialised), and the join reads a row that existed before it. Only a lease handed back again
+    // can have the caller's draft: a new one is of a task they have no annotation of.
     const [lease] = await this.db.sql<LeaseRow>(
-      `SELECT l.task_id, l.expires_at, l.resumed, t.data, d.result AS draft_result, d.updated_at AS draft_updated_at
+      `SELECT l.task_id, l.expires_at, l.resumed, t.data
          FROM queue_lease_next($1, $2, $3, $4, $5, $6) l
-         JOIN tasks t ON t.org_id = $7 AND t.id = l.task_id
-         LEFT JOIN annotations d ON d.org_id = $7 AND d.task_id = l.task_id AND d.user_id = $8 AND d.status = 'draft'`,
-      [projectId, project.overlap, project.leaseSeconds, wantGold, onlyGold, holding ?? null, principal.orgId, principal.id],
+         JOIN tasks t ON t.org_id = $7 AND t.id = l.task_id`,
+      [projectId, project.overlap, project.leaseSeconds, wantGold, onlyGold, holding ?? null, principal.orgId],
     );
     if (!lease) return null;
+    const [draft] = lease.resumed
+      ? await this.db.sql<{ result: Record<string, unknown>; updated_at: Date }>(
+          `SELECT result, updated_at FROM annotations WHERE org_id = $1 AND task_id = $2 AND user_id = $3 AND status = 'draft'`,
+          [principal.orgId, lease.task_id, principal.id],
+        )
+      : [];
     // The read trail: who was shown which task, when. Last, so the chain's lock is held briefly.
     await this.audit.append({
       action: 'task.leased',
@@ -61,7 +65,7 @@ export class QueueService {
     return {
       task: { id: lease.task_id, data: lease.data },
       lease: { expiresAt: lease.expires_at.toISOString() },
-      draft: lease.draft_result && lease.draft_updated_at ? { result: lease.draft_result, updatedAt: lease.draft_updated_at.toISOString() } : null,
+      draft: draft ? { result: draft.result, updatedAt: draft.updated_at.toISOString() } : null,
     };
   }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   AnnotationView,
@@ -283,6 +284,46 @@ describe('lost leases and skips', () => {
 });
 
 describe('review', () => {
+  it('takes the task lock before the annotation lock in a review, as a save does, so the two never deadlock', async () => {
+    const p = await createProject({ reviewMode: 'all' });
+    await addMember(p.id, org.users.annotator.id);
+    await addMember(p.id, org.users.reviewer.id, 'reviewer');
+    const [t] = await addTasks(p.id, [{ text: 'locks' }]);
+    leased(await next(as.annotator, p.id));
+    const ann = (await save(as.annotator, t!, POS)).json<AnnotationView>();
+    expect((await as.reviewer.post(`/api/v1/projects/${p.id}/review/next`)).status).toBe(200);
+
+    // Another transaction holds the task's row, as a save of this task does first.
+    const holder = new pg.Client({ connectionString: api.migratorUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM tasks WHERE id = $1 FOR UPDATE', [t]);
+      const review = as.reviewer.post(`/api/v1/annotations/${ann.id}/review`, { verdict: 'accept' });
+      // The review now waits for a row lock on the task (asked on a connection of its own: inside a
+      // transaction, pg_stat_activity is a snapshot)...
+      const waiting = async () =>
+        (
+          await asMigrator<{ n: number }>(
+            api.migratorUrl,
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%FROM tasks%FOR UPDATE%'`,
+          )
+        )[0]!.n;
+      const deadline = Date.now() + 10_000;
+      while ((await waiting()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await waiting()).toBe(1);
+      // ...holding nothing on the annotation, which the save would lock next.
+      await holder.query('SELECT 1 FROM annotations WHERE id = $1 FOR UPDATE NOWAIT', [ann.id]);
+      await holder.query('ROLLBACK');
+      const done = await review;
+      expect(done.status, done.toString()).toBe(200);
+      expect(done.json<AnnotationView>().status).toBe('accepted');
+    } finally {
+      await holder.end();
+    }
+  });
+
   it('hands reviewers submitted annotations (never their own); a rejection sends the task to someone else', async () => {
     const p = await createProject({ reviewMode: 'all' });
     const [second] = await addPeople('annotator', 1);

@@ -55,10 +55,21 @@ export class ReviewsService {
   }
 
   async review(principal: Principal, ability: AppAbility | undefined, annotationId: string, input: ReviewInput): Promise<AnnotationView> {
-    const [row] = await this.db.sql<AnnotationRow>(
-      `SELECT ${ANNOTATION_COLUMNS} FROM annotations WHERE org_id = $1 AND id = $2 FOR UPDATE`,
+    // The task's row first, then the annotation's: the order a save takes them in, so a review and a
+    // save of the same task wait for each other instead of deadlocking. An annotation's task never
+    // changes, so finding it needs no lock.
+    const [task] = await this.db.sql<{ data: Record<string, unknown>; gold_answer: unknown }>(
+      `SELECT t.data, t.gold_answer FROM tasks t
+        WHERE t.org_id = $1 AND t.id = (SELECT a.task_id FROM annotations a WHERE a.org_id = $1 AND a.id = $2)
+          FOR UPDATE OF t`,
       [principal.orgId, annotationId],
     );
+    const [row] = task
+      ? await this.db.sql<AnnotationRow>(`SELECT ${ANNOTATION_COLUMNS} FROM annotations WHERE org_id = $1 AND id = $2 FOR UPDATE`, [
+          principal.orgId,
+          annotationId,
+        ])
+      : [];
     if (!row) throw AppError.notFound('annotation');
     const project = await this.access.require(principal, ability, 'review', 'Annotation', row.project_id, { activeOnly: true });
     if (row.user_id === principal.id) throw AppError.forbidden('you may not review your own annotation');
@@ -66,10 +77,6 @@ export class ReviewsService {
     if (row.review_holder && row.review_holder !== principal.id && row.review_expires_at && row.review_expires_at > new Date()) {
       throw new AppError('CONFLICT', 'another reviewer is reviewing this annotation');
     }
-    const [task] = await this.db.sql<{ data: Record<string, unknown>; gold_answer: unknown }>(
-      'SELECT data, gold_answer FROM tasks WHERE org_id = $1 AND id = $2 FOR UPDATE',
-      [principal.orgId, row.task_id],
-    );
 
     let correctedRevision: number | null = null;
     if (input.correctedResult !== undefined) {

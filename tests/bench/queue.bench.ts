@@ -19,7 +19,7 @@ import {
   serverErrors,
   type MeasuredLoop,
 } from './harness/queue-loop';
-import { QueueReference } from './harness/queue-reference';
+import { loadApiSql, QueueReference } from './harness/queue-reference';
 import { fixed } from './harness/report';
 import { atLeast, atMost, type BenchContext, type Benchmark, type BenchOutcome } from './harness/types';
 
@@ -109,7 +109,11 @@ async function runQueue(ctx: BenchContext): Promise<BenchOutcome> {
     REFERENCE_APPLICATION,
   );
   ctx.defer(() => pool.end());
-  const refOptions = { ip: '127.0.0.1', userAgent: 'enclave-bench' };
+  const refOptions = {
+    sql: await loadApiSql(ctx.options.repoRoot),
+    ip: '127.0.0.1',
+    userAgent: 'enclave-bench',
+  };
   const reference = new QueueReference(pool, { ...refOptions, audit: true });
   const noAudit = new QueueReference(pool, { ...refOptions, audit: false });
   const http = new KeepAliveClient(server.url, s.annotators + 8, refOptions.userAgent);

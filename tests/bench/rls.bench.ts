@@ -19,7 +19,7 @@ import {
   referenceCycle,
   type MeasuredLoop,
 } from './harness/queue-loop';
-import { QueueReference } from './harness/queue-reference';
+import { loadApiSql, QueueReference } from './harness/queue-reference';
 import { fixed } from './harness/report';
 import { atLeast, atMost, type BenchContext, type Benchmark, type BenchOutcome } from './harness/types';
 
@@ -152,8 +152,9 @@ async function runRls(ctx: BenchContext): Promise<BenchOutcome> {
     bypass: QueueReference.pool(bypass.url, poolSize, STATEMENT_TIMEOUT_MS, APPLICATION.bypass),
   };
   ctx.defer(() => Promise.all([pools.rls.end(), pools.bypass.end()]).then(() => undefined));
+  const sql = await loadApiSql(options.repoRoot);
   const refFor = (v: Variant) =>
-    new QueueReference(pools[v.role], { audit: v.audit, ip: '127.0.0.1', userAgent: 'enclave-bench' });
+    new QueueReference(pools[v.role], { sql, audit: v.audit, ip: '127.0.0.1', userAgent: 'enclave-bench' });
 
   const variants: Variant[] = [
     { role: 'rls', audit: true },

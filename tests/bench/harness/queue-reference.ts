@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
+import path from 'node:path';
 import pg from 'pg';
-import { contentHash, type EventContent } from './audit-chain';
 
 /**
  * The physical reference of the labelling queue: the statements one `next` and one submission run in
@@ -8,32 +8,59 @@ import { contentHash, type EventContent } from './audit-chain';
  * of the same size as the server's. Each request is what the API does for it:
  *
  * - the token lookup (`auth_resolve_token`) on a pool connection of its own, outside the transaction;
- * - one transaction on another pool connection: `START TRANSACTION` with the tenant scope (`set_config`
- *   × 3, quoted literals) in one message, the work, the audit append (`audit_append`: the organization's advisory lock, the chain's head
- *   and the insert in one statement, with the content hash Node computes as the API does), `COMMIT`.
+ * - one transaction on another pool connection: `START TRANSACTION` with the tenant scope in one
+ *   message, the work, the audit append (`audit_append`, with the content hash Node computes), `COMMIT`.
  *
  * What the API does in Node and not in SQL is left out: HTTP, routing, the ability checks, the result's
  * validation against the label configuration, JSON rendering.
  *
- * The SQL below is copied from apps/api/src/labelling/{queue,annotations,annotation-rows}.ts,
- * projects/project-access.ts, core/db/tenant.ts, core/auth/auth.service.ts and
- * core/audit/audit.service.ts (the bench may not import the API, an app). Keep them in step when those
- * change: the statements the API runs show in the queue benchmark's pg_stat_activity table, and the
- * API's own verifier checks the audit chain the reference appends to.
+ * The statements themselves are the built API's (`loadApiSql`, from apps/api/dist, as the export
+ * benchmark loads its query): the bench may not import the API at compile time, an app, but it runs
+ * what the server it measures runs. The order and the checks between them follow
+ * apps/api/src/labelling/{queue,annotations}.service.ts.
  */
 
-/** ProjectAccess.find (projects/project-access.ts, PROJECT_SELECT): `$1` is the caller's user id. */
-const PROJECT_SELECT = `
-  SELECT p.org_id, p.id, p.name, p.description, p.instructions, p.label_config, p.config_version, p.overlap,
-         p.lease_seconds, p.review_mode, p.review_sample_percent, p.gold_percent,
-         p.qualification_tasks, p.qualification_min_accuracy, p.template_id, p.status, p.created_at,
-         p.updated_at, p.archived_at, m.role AS my_role,
-         to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
-    FROM projects p
-    LEFT JOIN project_members m ON m.org_id = p.org_id AND m.project_id = p.id AND m.user_id = $1`;
-/** labelling/annotation-rows.ts */
-const ANNOTATION_COLUMNS = `id, project_id, task_id, user_id, status, result, config_version, revision, lead_time_ms,
-  is_gold, needs_review, review_holder, review_expires_at, created_at, updated_at, submitted_at`;
+/** The statements and helpers of the built API that the reference runs. */
+export interface ApiSql {
+  LEASE_SQL: string;
+  DRAFT_SQL: string;
+  LOCK_TASK_SQL: string;
+  MINE_AND_LEASE_SQL: string;
+  SUBMIT_FIRST_SQL: string;
+  AUDIT_APPEND_SQL: string;
+  projectByIdSql: (forUpdate?: boolean) => string;
+  auditAppendParams: (content: EventContent) => unknown[];
+  beginScopedSql: (scope: { orgId: string | null; userId: string | null; role: string }) => string;
+}
+
+/** What an audit event says (apps/api/src/core/audit/canonical.ts, EventContent). */
+interface EventContent {
+  orgId: string | null;
+  id: string;
+  occurredAt: string;
+  actorType: string;
+  actorId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  outcome: string;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+}
+
+/** The built server's own statements (run `npm run build` first, as `npm run bench` does). */
+export async function loadApiSql(repoRoot: string): Promise<ApiSql> {
+  const dist = path.join(repoRoot, 'apps', 'api', 'dist');
+  const [labelling, projects, audit, tenant] = await Promise.all([
+    import(path.join(dist, 'labelling', 'labelling-sql.js')),
+    import(path.join(dist, 'projects', 'project-access.js')),
+    import(path.join(dist, 'core', 'audit', 'audit.service.js')),
+    import(path.join(dist, 'core', 'db', 'tenant.js')),
+  ]);
+  return { ...labelling, ...projects, ...audit, ...tenant } as ApiSql;
+}
 
 export interface Annotator {
   id: string;
@@ -79,6 +106,8 @@ function checkProject(row: ProjectRow): void {
 }
 
 export interface ReferenceOptions {
+  /** The built API's statements (`loadApiSql`). */
+  sql: ApiSql;
   /** false: leave out the audit append (a diagnostic run, never the reference of a target). */
   audit: boolean;
   /** What the API would record as the client's address and user agent. */
@@ -110,6 +139,10 @@ export class QueueReference {
     private readonly options: ReferenceOptions,
   ) {}
 
+  private get sql(): ApiSql {
+    return this.options.sql;
+  }
+
   /**
    * A pool of `size` connections as `url`, with the server's connection settings (apps/api/src/app.ts).
    */
@@ -134,19 +167,18 @@ export class QueueReference {
       const wantGold = onlyGold || Math.random() * 100 < project.gold_percent;
       const {
         rows: [lease],
-      } = await c.query<{ task_id: string; expires_at: Date; resumed: boolean }>(
-        `SELECT l.task_id, l.expires_at, l.resumed, t.data
-           FROM queue_lease_next($1, $2, $3, $4, $5, $6) l
-           JOIN tasks t ON t.org_id = $7 AND t.id = l.task_id`,
-        [projectId, project.overlap, project.lease_seconds, wantGold, onlyGold, null, principal.org_id],
-      );
+      } = await c.query<{ task_id: string; expires_at: Date; resumed: boolean }>(this.sql.LEASE_SQL, [
+        projectId,
+        project.overlap,
+        project.lease_seconds,
+        wantGold,
+        onlyGold,
+        null,
+        principal.org_id,
+      ]);
       if (!lease) return null;
-      if (lease.resumed) {
-        await c.query(
-          `SELECT result, updated_at FROM annotations WHERE org_id = $1 AND task_id = $2 AND user_id = $3 AND status = 'draft'`,
-          [principal.org_id, lease.task_id, principal.principal_id],
-        );
-      }
+      if (lease.resumed)
+        await c.query(this.sql.DRAFT_SQL, [principal.org_id, lease.task_id, principal.principal_id]);
       await this.appendAudit(c, principal, {
         action: 'task.leased',
         targetType: 'task',
@@ -177,27 +209,18 @@ export class QueueReference {
     return this.inTenant(principal, async (c) => {
       const {
         rows: [locked],
-      } = await c.query<ProjectRow & { task: { gold_answer: unknown } }>(
-        `SELECT json_build_object('id', t.id, 'project_id', t.project_id, 'data', t.data, 'gold_answer', t.gold_answer,
-                                  'status', t.status, 'submitted_count', t.submitted_count) AS task, p.*
-           FROM tasks t
-           CROSS JOIN LATERAL (${PROJECT_SELECT} WHERE p.org_id = t.org_id AND p.id = t.project_id) p
-          WHERE t.org_id = $2 AND t.id = $3
-            FOR UPDATE OF t`,
-        [principal.principal_id, principal.org_id, taskId],
-      );
+      } = await c.query<ProjectRow & { task: { gold_answer: unknown } }>(this.sql.LOCK_TASK_SQL, [
+        principal.principal_id,
+        principal.org_id,
+        taskId,
+      ]);
       if (!locked) throw new Error('task not found');
       const { task, ...project } = locked;
       checkProject(project);
       const {
         rows: [mine],
       } = await c.query<{ id: string | null; status: string; lease_live: boolean | null }>(
-        `SELECT a.*, l.expires_at AS lease_expires_at, l.expires_at > now() AS lease_live
-           FROM (SELECT 1) AS one
-           LEFT JOIN LATERAL (
-             SELECT ${ANNOTATION_COLUMNS} FROM annotations WHERE org_id = $1 AND task_id = $2 AND user_id = $3 FOR UPDATE
-           ) a ON true
-           LEFT JOIN task_leases l ON l.org_id = $1 AND l.task_id = $2 AND l.user_id = $3`,
+        this.sql.MINE_AND_LEASE_SQL,
         [principal.org_id, taskId, principal.principal_id],
       );
       if (mine!.id) throw new Error(`the annotator already has a ${mine!.status} annotation of this task`);
@@ -207,40 +230,18 @@ export class QueueReference {
       }
       const {
         rows: [row],
-      } = await c.query<{ id: string; revision: number }>(
-        `WITH a AS (
-           INSERT INTO annotations (org_id, project_id, task_id, user_id, status, result, config_version, revision, lead_time_ms,
-                                    is_gold, needs_review, submitted_at)
-           VALUES ($1, $2, $3, $4, 'submitted', $5, $6, 1, $7, $8, $9, now())
-           ON CONFLICT (org_id, task_id, user_id) DO UPDATE
-             SET status = 'submitted', result = EXCLUDED.result, config_version = EXCLUDED.config_version, revision = 1,
-                 lead_time_ms = EXCLUDED.lead_time_ms, needs_review = EXCLUDED.needs_review, submitted_at = now(), updated_at = now()
-           RETURNING ${ANNOTATION_COLUMNS}
-         ), counted AS (
-           UPDATE tasks SET submitted_count = submitted_count + 1,
-                            status = CASE WHEN submitted_count + 1 >= $10 THEN 'completed' ELSE 'open' END
-            WHERE org_id = $1 AND id = $3 AND NOT $8
-         ), released AS (
-           DELETE FROM task_leases WHERE org_id = $1 AND task_id = $3 AND user_id = $4
-         ), revised AS (
-           INSERT INTO annotation_revisions (org_id, annotation_id, revision, project_id, task_id, annotator_id, author_id, kind, result,
-                                             config_version, lead_time_ms)
-           SELECT $1, a.id, a.revision, $2, $3, $4, $4, 'submission', a.result, a.config_version, a.lead_time_ms FROM a
-         )
-         SELECT * FROM a`,
-        [
-          principal.org_id,
-          project.id,
-          taskId,
-          principal.principal_id,
-          JSON.stringify(result),
-          project.config_version,
-          leadTimeMs,
-          false,
-          false,
-          project.overlap,
-        ],
-      );
+      } = await c.query<{ id: string; revision: number }>(this.sql.SUBMIT_FIRST_SQL, [
+        principal.org_id,
+        project.id,
+        taskId,
+        principal.principal_id,
+        JSON.stringify(result),
+        project.config_version,
+        leadTimeMs,
+        false,
+        false,
+        project.overlap,
+      ]);
       await this.appendAudit(c, principal, {
         action: 'annotation.submitted',
         targetType: 'annotation',
@@ -273,10 +274,11 @@ export class QueueReference {
     let broken = false;
     try {
       await c.query(
-        'START TRANSACTION; ' +
-          `SELECT set_config('app.org_id', ${pg.escapeLiteral(principal.org_id)}, true), ` +
-          `set_config('app.user_id', ${pg.escapeLiteral(principal.principal_id)}, true), ` +
-          `set_config('app.role', ${pg.escapeLiteral(principal.role)}, true)`,
+        this.sql.beginScopedSql({
+          orgId: principal.org_id,
+          userId: principal.principal_id,
+          role: principal.role,
+        }),
       );
       try {
         const out = await work(prepared(c));
@@ -295,7 +297,7 @@ export class QueueReference {
   private async project(c: pg.PoolClient, principal: TokenRow, projectId: string): Promise<ProjectRow> {
     const {
       rows: [row],
-    } = await c.query<ProjectRow>(`${PROJECT_SELECT} WHERE p.org_id = $2 AND p.id = $3 `, [
+    } = await c.query<ProjectRow>(this.sql.projectByIdSql(), [
       principal.principal_id,
       principal.org_id,
       projectId,
@@ -327,24 +329,6 @@ export class QueueReference {
       requestId: randomUUID(),
       details: JSON.parse(JSON.stringify(input.details)) as Record<string, unknown>,
     };
-    await c.query(
-      'SELECT seq FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14)',
-      [
-        content.orgId,
-        content.id,
-        content.occurredAt,
-        content.actorType,
-        content.actorId,
-        content.action,
-        content.targetType,
-        content.targetId,
-        content.outcome,
-        content.ip,
-        content.userAgent,
-        content.requestId,
-        JSON.stringify(content.details),
-        contentHash(content),
-      ],
-    );
+    await c.query(this.sql.AUDIT_APPEND_SQL, this.sql.auditAppendParams(content));
   }
 }

@@ -6,7 +6,7 @@ import { AuditService } from '../core/audit/audit.service';
 import { Db } from '../core/db/tenant';
 import { AppError } from '../core/errors/app-error';
 import type { Principal } from '../core/http/request-context';
-import { PROJECT_SELECT, ProjectAccess, type ProjectRecord, type ProjectRow } from '../projects/project-access';
+import { ProjectAccess, type ProjectRecord, type ProjectRow } from '../projects/project-access';
 import {
   ANNOTATION_COLUMNS,
   annotationView,
@@ -17,6 +17,7 @@ import {
   type RevisionRow,
   type TaskRow,
 } from './annotation-rows';
+import { LOCK_TASK_SQL, MINE_AND_LEASE_SQL, REVISE_SQL, SUBMIT_FIRST_SQL } from './labelling-sql';
 
 interface LeaseRow {
   expires_at: Date;
@@ -127,35 +128,20 @@ export class AnnotationsService {
    * invisible to them.
    */
   private async lockTask(principal: Principal, ability: AppAbility | undefined, taskId: string): Promise<{ task: TaskRow; project: ProjectRecord }> {
-    const [row] = await this.db.sql<ProjectRow & { task: TaskRow }>(
-      `SELECT json_build_object('id', t.id, 'project_id', t.project_id, 'data', t.data, 'gold_answer', t.gold_answer,
-                                'status', t.status, 'submitted_count', t.submitted_count) AS task, p.*
-         FROM tasks t
-         CROSS JOIN LATERAL (${PROJECT_SELECT} WHERE p.org_id = t.org_id AND p.id = t.project_id) p
-        WHERE t.org_id = $2 AND t.id = $3
-          FOR UPDATE OF t`,
-      [principal.id, principal.orgId, taskId],
-    );
+    const [row] = await this.db.sql<ProjectRow & { task: TaskRow }>(LOCK_TASK_SQL, [principal.id, principal.orgId, taskId]);
     if (!row) throw AppError.notFound('task');
     const { task, ...projectRow } = row;
     const project = this.access.checkRow(principal, ability, 'label', 'Task', projectRow, { activeOnly: true });
     return { task, project };
   }
 
-  /**
-   * The caller's annotation of the task, locked, and their lease on it, in one statement (the locking
-   * read sits in a lateral subquery: FOR UPDATE may not reach the nullable side of an outer join).
-   */
+  /** The caller's annotation of the task, locked, and their lease on it, in one statement. */
   private async mineAndLease(principal: Principal, taskId: string): Promise<{ mine?: AnnotationRow; lease?: LeaseRow }> {
-    const [row] = await this.db.sql<AnnotationRow & { lease_expires_at: Date | null; lease_live: boolean | null }>(
-      `SELECT a.*, l.expires_at AS lease_expires_at, l.expires_at > now() AS lease_live
-         FROM (SELECT 1) AS one
-         LEFT JOIN LATERAL (
-           SELECT ${ANNOTATION_COLUMNS} FROM annotations WHERE org_id = $1 AND task_id = $2 AND user_id = $3 FOR UPDATE
-         ) a ON true
-         LEFT JOIN task_leases l ON l.org_id = $1 AND l.task_id = $2 AND l.user_id = $3`,
-      [principal.orgId, taskId, principal.id],
-    );
+    const [row] = await this.db.sql<AnnotationRow & { lease_expires_at: Date | null; lease_live: boolean | null }>(MINE_AND_LEASE_SQL, [
+      principal.orgId,
+      taskId,
+      principal.id,
+    ]);
     const { lease_expires_at: expiresAt, lease_live: live, ...annotation } = row!;
     return {
       mine: annotation.id ? (annotation as AnnotationRow) : undefined,
@@ -204,35 +190,12 @@ export class AnnotationsService {
     return row!;
   }
 
-  /**
-   * The first submission in one statement: the annotation, the task's count (not for gold), the lease
-   * released, and the revision. Data-modifying CTEs all run, exactly once, whatever the outer query reads.
-   */
+  /** The first submission in one statement (SUBMIT_FIRST_SQL). */
   private async submitFirst(principal: Principal, task: TaskRow, project: ProjectRecord, input: SaveAnnotationInput): Promise<AnnotationRow> {
     const gold = task.gold_answer !== null;
     const needsReview = !gold && (project.reviewMode === 'all' || (project.reviewMode === 'sample' && Math.random() * 100 < (project.reviewSamplePercent ?? 0)));
     const [row] = await this.db.sql<AnnotationRow>(
-      `WITH a AS (
-         INSERT INTO annotations (org_id, project_id, task_id, user_id, status, result, config_version, revision, lead_time_ms,
-                                  is_gold, needs_review, submitted_at)
-         VALUES ($1, $2, $3, $4, 'submitted', $5, $6, 1, $7, $8, $9, now())
-         ON CONFLICT (org_id, task_id, user_id) DO UPDATE
-           SET status = 'submitted', result = EXCLUDED.result, config_version = EXCLUDED.config_version, revision = 1,
-               lead_time_ms = EXCLUDED.lead_time_ms, needs_review = EXCLUDED.needs_review, submitted_at = now(), updated_at = now()
-         RETURNING ${ANNOTATION_COLUMNS}
-       ), counted AS (
-         UPDATE tasks SET submitted_count = submitted_count + 1,
-                          status = CASE WHEN submitted_count + 1 >= $10 THEN 'completed' ELSE 'open' END
-          WHERE org_id = $1 AND id = $3 AND NOT $8
-       ), released AS (
-         -- Done with this task: the lease goes, and the queue moves on.
-         DELETE FROM task_leases WHERE org_id = $1 AND task_id = $3 AND user_id = $4
-       ), revised AS (
-         INSERT INTO annotation_revisions (org_id, annotation_id, revision, project_id, task_id, annotator_id, author_id, kind, result,
-                                           config_version, lead_time_ms)
-         SELECT $1, a.id, a.revision, $2, $3, $4, $4, 'submission', a.result, a.config_version, a.lead_time_ms FROM a
-       )
-       SELECT * FROM a`,
+      SUBMIT_FIRST_SQL,
       [
         principal.orgId,
         project.id,
@@ -252,15 +215,7 @@ export class AnnotationsService {
   /** A revision of one's own submission, and its revision row, in one statement. */
   private async revise(principal: Principal, project: ProjectRecord, mine: AnnotationRow | undefined, input: SaveAnnotationInput): Promise<AnnotationRow> {
     const [row] = await this.db.sql<AnnotationRow>(
-      `WITH a AS (
-         UPDATE annotations SET result = $3, config_version = $4, revision = revision + 1, lead_time_ms = $5, updated_at = now()
-          WHERE org_id = $1 AND id = $2 RETURNING ${ANNOTATION_COLUMNS}
-       ), revised AS (
-         INSERT INTO annotation_revisions (org_id, annotation_id, revision, project_id, task_id, annotator_id, author_id, kind, result,
-                                           config_version, lead_time_ms)
-         SELECT $1, a.id, a.revision, a.project_id, a.task_id, a.user_id, $6, 'submission', a.result, a.config_version, $7 FROM a
-       )
-       SELECT * FROM a`,
+      REVISE_SQL,
       [
         principal.orgId,
         mine!.id,

@@ -5,6 +5,7 @@ import { Db } from '../core/db/tenant';
 import { AppError } from '../core/errors/app-error';
 import type { Principal } from '../core/http/request-context';
 import { ProjectAccess, type ProjectRecord } from '../projects/project-access';
+import { DRAFT_SQL, LEASE_SQL } from './labelling-sql';
 
 interface QualificationRow {
   status: 'passed' | 'failed';
@@ -39,21 +40,20 @@ export class QueueService {
     const project = await this.access.require(principal, ability, 'label', 'Task', projectId, { activeOnly: true });
     const onlyGold = await this.mustQualify(principal, project);
     const wantGold = onlyGold || Math.random() * 100 < project.goldPercent;
-    // The lease and its task in one statement: the function runs once (a function scan is
-    // materialised), and the join reads a row that existed before it. Only a lease handed back again
-    // can have the caller's draft: a new one is of a task they have no annotation of.
-    const [lease] = await this.db.sql<LeaseRow>(
-      `SELECT l.task_id, l.expires_at, l.resumed, t.data
-         FROM queue_lease_next($1, $2, $3, $4, $5, $6) l
-         JOIN tasks t ON t.org_id = $7 AND t.id = l.task_id`,
-      [projectId, project.overlap, project.leaseSeconds, wantGold, onlyGold, holding ?? null, principal.orgId],
-    );
+    // The lease and its task in one statement. Only a lease handed back again can have the caller's
+    // draft: a new one is of a task they have no annotation of.
+    const [lease] = await this.db.sql<LeaseRow>(LEASE_SQL, [
+      projectId,
+      project.overlap,
+      project.leaseSeconds,
+      wantGold,
+      onlyGold,
+      holding ?? null,
+      principal.orgId,
+    ]);
     if (!lease) return null;
     const [draft] = lease.resumed
-      ? await this.db.sql<{ result: Record<string, unknown>; updated_at: Date }>(
-          `SELECT result, updated_at FROM annotations WHERE org_id = $1 AND task_id = $2 AND user_id = $3 AND status = 'draft'`,
-          [principal.orgId, lease.task_id, principal.id],
-        )
+      ? await this.db.sql<{ result: Record<string, unknown>; updated_at: Date }>(DRAFT_SQL, [principal.orgId, lease.task_id, principal.id])
       : [];
     // The read trail: who was shown which task, when. Last, so the chain's lock is held briefly.
     await this.audit.append({

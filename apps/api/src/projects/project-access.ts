@@ -64,6 +64,11 @@ export const PROJECT_SELECT = `
     FROM projects p
     LEFT JOIN project_members m ON m.org_id = p.org_id AND m.project_id = p.id AND m.user_id = $1`;
 
+/** One project as the caller sees it ($1 user, $2 organization, $3 project), locked or not. */
+export function projectByIdSql(forUpdate = false): string {
+  return `${PROJECT_SELECT} WHERE p.org_id = $2 AND p.id = $3 ${forUpdate ? 'FOR UPDATE OF p' : ''}`;
+}
+
 export function projectRecord(r: ProjectRow): ProjectRecord {
   return {
     orgId: r.org_id,
@@ -116,10 +121,7 @@ export class ProjectAccess {
 
   /** The project, or null when the caller cannot see it. */
   async find(principal: Principal, projectId: string, opts: { forUpdate?: boolean } = {}): Promise<ProjectRecord | null> {
-    const [row] = await this.db.sql<ProjectRow>(
-      `${PROJECT_SELECT} WHERE p.org_id = $2 AND p.id = $3 ${opts.forUpdate ? 'FOR UPDATE OF p' : ''}`,
-      [principal.id, principal.orgId, projectId],
-    );
+    const [row] = await this.db.sql<ProjectRow>(projectByIdSql(opts.forUpdate), [principal.id, principal.orgId, projectId]);
     return visible(principal, row);
   }
 

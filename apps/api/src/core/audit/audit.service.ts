@@ -44,6 +44,29 @@ interface AuditRow {
 
 const VERIFY_BATCH = 2000;
 
+/** The append (migration request-path, `audit_append`); its parameters come from `auditAppendParams`. */
+export const AUDIT_APPEND_SQL = 'SELECT seq FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14)';
+
+/** The parameters of AUDIT_APPEND_SQL for an event: its content and the hash Node computes of it. */
+export function auditAppendParams(content: EventContent): unknown[] {
+  return [
+    content.orgId,
+    content.id,
+    content.occurredAt,
+    content.actorType,
+    content.actorId,
+    content.action,
+    content.targetType,
+    content.targetId,
+    content.outcome,
+    content.ip,
+    content.userAgent,
+    content.requestId,
+    JSON.stringify(content.details),
+    contentHash(content),
+  ];
+}
+
 const EVENT_COLUMNS = `seq, id, occurred_at, actor_type, actor_id, action, target_type, target_id, outcome,
   ip, user_agent, request_id, details, prev_hash, hash, chain_version`;
 const COLUMNS = `org_id, lane, pos, ${EVENT_COLUMNS}`;
@@ -84,24 +107,9 @@ export class AuditService {
       requestId: req?.id ?? null,
       details: JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>,
     };
-    // One statement takes the chain's lock, reads its head and inserts the event (migrations,
-    // audit-append). The lock is held from here to the commit, so callers append last.
-    await this.db.sql('SELECT seq FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14)', [
-      content.orgId,
-      content.id,
-      content.occurredAt,
-      content.actorType,
-      content.actorId,
-      content.action,
-      content.targetType,
-      content.targetId,
-      content.outcome,
-      content.ip,
-      content.userAgent,
-      content.requestId,
-      JSON.stringify(content.details),
-      contentHash(content),
-    ]);
+    // One statement takes a lane's lock, reads its head and inserts the event (migrations,
+    // request-path). The lock is held from here to the commit, so callers append last.
+    await this.db.sql(AUDIT_APPEND_SQL, auditAppendParams(content));
   }
 
   /** The current organization's events, newest first; filters come from an allow-list. */

@@ -47,7 +47,7 @@ function statementName(text: string): string | undefined {
  * The transaction's first round trip: it opens and is scoped in one simple-protocol message, which takes
  * no bind parameters, so the scope's values are quoted literals (pg's escapeLiteral).
  */
-function beginScopedSql(scope: TenantScope): string {
+export function beginScopedSql(scope: TenantScope): string {
   const lit = (v: string) => escapeLiteral(v);
   return (
     'START TRANSACTION; ' +

@@ -1,23 +1,20 @@
 import type pg from 'pg';
 import {
-  checkQueueIntegrity,
   defaultPoolSize,
   envCount,
-  explainLease,
   integrityProblems,
   settleLabellingTables,
   startLabellingBench,
-  type IntegrityReport,
 } from './harness/labelling';
 import { KeepAliveClient, type LatencySummary } from './harness/load';
 import {
   apiCycle,
-  failures,
   measureLoop,
   newLoopRecord,
   referenceCycle,
   serverErrors,
-  type MeasuredLoop,
+  timedQueueRun,
+  type QueueRun,
 } from './harness/queue-loop';
 import { loadApiSql, QueueReference } from './harness/queue-reference';
 import { fixed } from './harness/report';
@@ -73,22 +70,11 @@ function settings(): Settings {
 
 type Side = 'api' | 'reference' | 'api, paced' | 'reference, no audit';
 
-interface Run extends MeasuredLoop {
+interface Run extends QueueRun {
   side: Side;
   round: number;
-  projectId: string;
-  tasks: number;
-  cycles: number;
-  cyclesPerSecond: number;
-  next: LatencySummary;
-  submit: LatencySummary;
   statuses: Record<string, number>;
-  errors: Record<string, number>;
-  failures: number;
   serverErrors: number;
-  ranOut: number;
-  integrity: IntegrityReport;
-  clientOverOverlap: number;
   thinkMs?: number;
 }
 
@@ -158,52 +144,33 @@ async function runQueue(ctx: BenchContext): Promise<BenchOutcome> {
     );
     const out = newLoopRecord();
     const onApi = side === 'api' || side === 'api, paced';
-    const m = await measureLoop({
+    const measured = await timedQueueRun({
       server,
+      orgId: org.orgId,
+      probeRole: bench.appRole,
+      probeUserId: annotators[0]!.id,
+      projectId,
+      tasks,
+      overlap: OVERLAP,
       workers: s.annotators,
       seconds: s.seconds,
+      out,
       step: stepFor(side, projectId, out, thinkMs),
       applications: [onApi ? API_APPLICATION : REFERENCE_APPLICATION],
       rss: onApi,
-      probe: () =>
-        explainLease(
-          server.migratorUrl,
-          bench.appRole,
-          { orgId: org.orgId, userId: annotators[0]!.id },
-          projectId,
-          OVERLAP,
-        ),
     });
-    const integrity = await checkQueueIntegrity(
-      server.migratorUrl,
-      org.orgId,
-      projectId,
-      OVERLAP,
-      out.acknowledged,
-    );
     const run: Run = {
-      ...m,
+      ...measured,
       side,
       round,
-      projectId,
-      tasks,
-      cycles: out.cycles,
-      cyclesPerSecond: out.cycles / m.seconds,
-      next: out.latencies.summary('next'),
-      submit: out.latencies.summary('submit'),
       statuses: out.statuses.toJSON(),
-      errors: out.errors.toJSON(),
-      failures: failures(out),
       serverErrors: serverErrors(out),
-      ranOut: out.ranOut,
-      integrity,
-      clientOverOverlap: out.ledger.overOverlap(OVERLAP),
       thinkMs,
     };
     ctx.log(
       `  ${run.cyclesPerSecond.toFixed(1)} cycles/s; next p50 ${run.next.p50Ms.toFixed(1)} / p99 ${run.next.p99Ms.toFixed(1)} ms,` +
         ` submit p50 ${run.submit.p50Ms.toFixed(1)} / p99 ${run.submit.p99Ms.toFixed(1)} ms;` +
-        ` ${run.failures} failures; integrity problems ${integrityProblems(integrity) + run.clientOverOverlap}`,
+        ` ${run.failures} failures; integrity problems ${integrityProblems(run.integrity) + run.clientOverOverlap}`,
     );
     return run;
   };

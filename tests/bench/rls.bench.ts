@@ -2,22 +2,18 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { withClient } from './harness/db';
 import {
-  checkQueueIntegrity,
   defaultPoolSize,
   envCount,
-  explainLease,
   integrityProblems,
   settleLabellingTables,
   startLabellingBench,
-  type IntegrityReport,
 } from './harness/labelling';
-import type { LatencySummary } from './harness/load';
 import {
-  failures,
   measureLoop,
   newLoopRecord,
   referenceCycle,
-  type MeasuredLoop,
+  timedQueueRun,
+  type QueueRun,
 } from './harness/queue-loop';
 import { loadApiSql, QueueReference } from './harness/queue-reference';
 import { fixed } from './harness/report';
@@ -53,21 +49,10 @@ interface Variant {
   audit: boolean;
 }
 
-interface Run extends MeasuredLoop {
+interface Run extends QueueRun {
   role: Role;
   audit: boolean;
   round: number;
-  projectId: string;
-  tasks: number;
-  cycles: number;
-  cyclesPerSecond: number;
-  next: LatencySummary;
-  submit: LatencySummary;
-  errors: Record<string, number>;
-  failures: number;
-  ranOut: number;
-  integrity: IntegrityReport;
-  clientOverOverlap: number;
 }
 
 const label = (v: Variant) => `${v.role === 'rls' ? 'RLS' : 'BYPASSRLS'}${v.audit ? '' : ', no audit'}`;
@@ -201,51 +186,31 @@ async function runRls(ctx: BenchContext): Promise<BenchOutcome> {
         await settleLabellingTables(server.migratorUrl);
         ctx.log(`round ${round}: ${label(v)}, ${seconds} s on ${tasks.toLocaleString('en-US')} tasks`);
         const out = newLoopRecord();
-        const m = await measureLoop({
-          server,
-          workers: annotators,
-          seconds,
-          step: referenceCycle(refFor(v), bench.annotators, projectId, out),
-          applications: [APPLICATION[role]],
-          rss: false,
-          probe: () =>
-            explainLease(
-              server.migratorUrl,
-              roleName[role],
-              { orgId: org.orgId, userId: bench.annotators[0]!.id },
-              projectId,
-              OVERLAP,
-            ),
-        });
-        const integrity = await checkQueueIntegrity(
-          server.migratorUrl,
-          org.orgId,
-          projectId,
-          OVERLAP,
-          out.acknowledged,
-        );
         const run: Run = {
-          ...m,
+          ...(await timedQueueRun({
+            server,
+            orgId: org.orgId,
+            probeRole: roleName[role],
+            probeUserId: bench.annotators[0]!.id,
+            projectId,
+            tasks,
+            overlap: OVERLAP,
+            workers: annotators,
+            seconds,
+            out,
+            step: referenceCycle(refFor(v), bench.annotators, projectId, out),
+            applications: [APPLICATION[role]],
+            rss: false,
+          })),
           role,
           audit,
           round,
-          projectId,
-          tasks,
-          cycles: out.cycles,
-          cyclesPerSecond: out.cycles / m.seconds,
-          next: out.latencies.summary('next'),
-          submit: out.latencies.summary('submit'),
-          errors: out.errors.toJSON(),
-          failures: failures(out),
-          ranOut: out.ranOut,
-          integrity,
-          clientOverOverlap: out.ledger.overOverlap(OVERLAP),
         };
         runs.push(run);
         ctx.log(
           `  ${run.cyclesPerSecond.toFixed(1)} cycles/s; next p50 ${run.next.p50Ms.toFixed(1)} ms, submit p50 ${run.submit.p50Ms.toFixed(1)} ms;` +
-            ` lease ${m.lease ? m.lease.functionMs.toFixed(2) : '?'} ms; ${run.failures} failures;` +
-            ` integrity problems ${integrityProblems(integrity) + run.clientOverOverlap}`,
+            ` lease ${run.lease ? run.lease.functionMs.toFixed(2) : '?'} ms; ${run.failures} failures;` +
+            ` integrity problems ${integrityProblems(run.integrity) + run.clientOverOverlap}`,
         );
       }
     }

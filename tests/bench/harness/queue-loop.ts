@@ -1,8 +1,16 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { AnnotationView, QueueNextResponse } from '@enclave/contracts';
-import { BENCH_RESULT, LeaseLedger, type Acknowledged, type LeasePlan } from './labelling';
-import { closedLoop, Latencies, Tally, thinkTime, type KeepAliveClient } from './load';
+import {
+  BENCH_RESULT,
+  checkQueueIntegrity,
+  explainLease,
+  LeaseLedger,
+  type Acknowledged,
+  type IntegrityReport,
+  type LeasePlan,
+} from './labelling';
+import { closedLoop, Latencies, Tally, thinkTime, type KeepAliveClient, type LatencySummary } from './load';
 import { WaitSampler, type WaitShare } from './pg-waits';
 import { cpuWindow, RssSampler, type CpuWindow, type RssReport } from './proc';
 import type { Annotator, QueueReference } from './queue-reference';
@@ -214,5 +222,80 @@ export async function measureLoop(opts: {
     waits: waited.shares,
     lease,
     loadAverage: os.loadavg()[0]!,
+  };
+}
+
+/** What every timed run of the labelling loop reports, beside what each benchmark adds. */
+export interface QueueRun extends MeasuredLoop {
+  projectId: string;
+  tasks: number;
+  cycles: number;
+  cyclesPerSecond: number;
+  next: LatencySummary;
+  submit: LatencySummary;
+  errors: Record<string, number>;
+  failures: number;
+  ranOut: number;
+  integrity: IntegrityReport;
+  clientOverOverlap: number;
+}
+
+/**
+ * One timed run of `step` over a fresh project: the loop measured (with the lease probed halfway, as
+ * `probeRole` for the first annotator), then the queue's guarantees checked over the project as the
+ * migrator, and the figures both labelling benchmarks report.
+ */
+export async function timedQueueRun(opts: {
+  server: ServerUnderTest;
+  orgId: string;
+  probeRole: string;
+  probeUserId: string;
+  projectId: string;
+  tasks: number;
+  overlap: number;
+  workers: number;
+  seconds: number;
+  out: LoopRecord;
+  step: (worker: number, deadline: number) => Promise<boolean>;
+  applications: string[];
+  rss: boolean;
+}): Promise<QueueRun> {
+  const { server, out, projectId, overlap } = opts;
+  const m = await measureLoop({
+    server,
+    workers: opts.workers,
+    seconds: opts.seconds,
+    step: opts.step,
+    applications: opts.applications,
+    rss: opts.rss,
+    probe: () =>
+      explainLease(
+        server.migratorUrl,
+        opts.probeRole,
+        { orgId: opts.orgId, userId: opts.probeUserId },
+        projectId,
+        overlap,
+      ),
+  });
+  const integrity = await checkQueueIntegrity(
+    server.migratorUrl,
+    opts.orgId,
+    projectId,
+    overlap,
+    out.acknowledged,
+  );
+  return {
+    ...m,
+    projectId,
+    tasks: opts.tasks,
+    cycles: out.cycles,
+    cyclesPerSecond: out.cycles / m.seconds,
+    next: out.latencies.summary('next'),
+    submit: out.latencies.summary('submit'),
+    errors: out.errors.toJSON(),
+    failures: failures(out),
+    ranOut: out.ranOut,
+    integrity,
+    clientOverOverlap: out.ledger.overOverlap(overlap),
   };
 }

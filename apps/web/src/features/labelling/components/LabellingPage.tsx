@@ -4,10 +4,9 @@ import { isApiError } from '../../../api/client';
 import { canLabelIn } from '../../../app/access';
 import { Link } from '../../../app/Link';
 import type { PageProps } from '../../../app/Routes';
-import { useSession } from '../../../app/session';
 import { Alert } from '../../../shared/components/Alert';
 import { describeError } from '../../../shared/errors';
-import { useProjectDetail } from '../../my-projects/hooks/useMyProjects';
+import { ProjectGate } from '../../my-projects/components/ProjectGate';
 import { skipTask, submitAnnotation } from '../api/labelling';
 import { LabelEditor, type LabelEditorHandle } from '../editor/LabelEditor';
 import {
@@ -30,49 +29,14 @@ const NO_ERRORS: QuestionErrors = { byQuestion: {}, general: [] };
 
 /** `/projects/:id/label`: the project's queue, one task at a time. */
 export function LabellingPage({ params }: PageProps) {
-  const projectId = params.id ?? '';
-  const project = useProjectDetail(projectId);
-  const { ability } = useSession();
-
-  if (project.isPending) {
-    return (
-      <p className="muted" role="status">
-        Loading the project…
-      </p>
-    );
-  }
-  if (project.isError) return <ProjectProblem error={project.error} />;
-  if (!canLabelIn(ability, project.data)) {
-    return (
-      <section className="card status-page">
-        <h1>{project.data.name}</h1>
-        <p>
-          You are not a member of this project, so it has no tasks for you. A manager of the project can add
-          you to it.
-        </p>
-        <p>
-          <Link to="/projects">Back to my projects</Link>
-        </p>
-      </section>
-    );
-  }
-  return <LabellingQueue project={project.data} />;
-}
-
-function ProjectProblem({ error }: { error: unknown }) {
-  const missing = isApiError(error) && error.status === 404;
   return (
-    <section className="card status-page" role="alert">
-      <h1>{missing ? 'Project not found' : 'The project did not load'}</h1>
-      <p>
-        {missing
-          ? 'This project does not exist, or you are not one of its members.'
-          : `${describeError(error)} Reload the page to try again.`}
-      </p>
-      <p>
-        <Link to="/projects">Back to my projects</Link>
-      </p>
-    </section>
+    <ProjectGate
+      projectId={params.id ?? ''}
+      allowed={canLabelIn}
+      notAllowed="You are not a member of this project, so it has no tasks for you. A manager of the project can add you to it."
+    >
+      {(project) => <LabellingQueue project={project} />}
+    </ProjectGate>
   );
 }
 

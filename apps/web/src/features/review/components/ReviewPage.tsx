@@ -4,7 +4,6 @@ import { isApiError } from '../../../api/client';
 import { canReviewIn } from '../../../app/access';
 import { Link } from '../../../app/Link';
 import type { PageProps } from '../../../app/Routes';
-import { useSession } from '../../../app/session';
 import { Alert } from '../../../shared/components/Alert';
 import { describeError } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
@@ -20,7 +19,7 @@ import {
 } from '../../labelling/editor/result';
 import { isTypingTarget, pageCommand } from '../../labelling/editor/shortcuts';
 import { useHistory } from '../../labelling/editor/useHistory';
-import { useProjectDetail } from '../../my-projects/hooks/useMyProjects';
+import { ProjectGate } from '../../my-projects/components/ProjectGate';
 import { reviewAnnotation } from '../api/review';
 import { useReviewQueue } from '../hooks/useReviewQueue';
 
@@ -28,45 +27,15 @@ const NO_ERRORS: QuestionErrors = { byQuestion: {}, general: [] };
 
 /** `/projects/:id/review`: submitted annotations, one at a time, to accept, reject or correct. */
 export function ReviewPage({ params }: PageProps) {
-  const projectId = params.id ?? '';
-  const project = useProjectDetail(projectId);
-  const { ability } = useSession();
-
-  if (project.isPending) {
-    return (
-      <p className="muted" role="status">
-        Loading the project…
-      </p>
-    );
-  }
-  if (project.isError) {
-    const missing = isApiError(project.error) && project.error.status === 404;
-    return (
-      <section className="card status-page" role="alert">
-        <h1>{missing ? 'Project not found' : 'The project did not load'}</h1>
-        <p>
-          {missing
-            ? 'This project does not exist, or you are not one of its members.'
-            : `${describeError(project.error)} Reload the page to try again.`}
-        </p>
-        <p>
-          <Link to="/projects">Back to my projects</Link>
-        </p>
-      </section>
-    );
-  }
-  if (!canReviewIn(ability, project.data)) {
-    return (
-      <section className="card status-page">
-        <h1>{project.data.name}</h1>
-        <p>Only the project’s reviewers and managers review its annotations.</p>
-        <p>
-          <Link to="/projects">Back to my projects</Link>
-        </p>
-      </section>
-    );
-  }
-  return <ReviewQueue project={project.data} />;
+  return (
+    <ProjectGate
+      projectId={params.id ?? ''}
+      allowed={canReviewIn}
+      notAllowed="Only the project’s reviewers and managers review its annotations."
+    >
+      {(project) => <ReviewQueue project={project} />}
+    </ProjectGate>
+  );
 }
 
 function ReviewQueue({ project }: { project: ProjectView }) {

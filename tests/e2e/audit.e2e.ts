@@ -1,15 +1,15 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEventView, AuditVerifyResult, Page } from '@enclave/contracts';
 import {
   asMigrator,
   auditEvents,
+  CLI,
   createOperator,
   createOrg,
   createOrgViaApi,
   expectErrorShape,
+  runCli,
   signIn,
   startApp,
   tamper,
@@ -19,8 +19,6 @@ import {
 import { Client } from '../support/http';
 
 /** The tamper-evident audit log: reading it, filtering and paging it, and proving it intact or not. */
-const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'apps/api/dist/cli.js');
 
 let api: RunningApp;
 let org: TestOrg;
@@ -41,19 +39,13 @@ async function page(client: Client, query: string): Promise<Page<AuditEventView>
   return res.json<Page<AuditEventView>>();
 }
 
-function runCli(args: string[], databaseUrl: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', ENCLAVE_DEMO: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, out }));
-  });
+/** The CLI against the database, its output (stdout then stderr) in one string. */
+async function runAuditCli(
+  args: string[],
+  databaseUrl: string,
+): Promise<{ code: number | null; out: string }> {
+  const r = await runCli(args, { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', ENCLAVE_DEMO: '0' });
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 describe('reading the audit log', () => {
@@ -263,15 +255,15 @@ describe('verifying the chain', () => {
     });
 
     const [bad, good] = await Promise.all([
-      runCli(['audit:verify', '--org', victim.slug], api.migratorUrl),
-      runCli(['audit:verify', '--org', intact.slug], api.migratorUrl),
+      runAuditCli(['audit:verify', '--org', victim.slug], api.migratorUrl),
+      runAuditCli(['audit:verify', '--org', intact.slug], api.migratorUrl),
     ]);
     expect(bad.code, bad.out).toBe(1);
     expect(bad.out).toMatch(new RegExp(`lane ${lane}, event 2\\b`));
     expect(bad.out).toContain(victim.slug);
     expect(good.code, good.out).toBe(0);
     expect(good.out).toMatch(/valid/);
-    const unknown = await runCli(['audit:verify', '--org', 'no-such-org'], api.migratorUrl);
+    const unknown = await runAuditCli(['audit:verify', '--org', 'no-such-org'], api.migratorUrl);
     expect(unknown.code, unknown.out).not.toBe(0);
     expect(unknown.out).toContain('no-such-org');
   });

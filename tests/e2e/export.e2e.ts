@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -16,9 +15,11 @@ import type {
 import {
   asMigrator,
   auditEvents,
+  CLI,
   createOrg,
   expectDenialAudited,
   expectErrorShape,
+  runCli,
   signIn,
   startApp,
   type RunningApp,
@@ -32,8 +33,6 @@ import type { Client, HttpResponse } from '../support/http';
  * and a server that streams a large export in flat memory and stays healthy when clients walk away.
  * Tasks come in through the import API; annotations and reviews are written as the migrator.
  */
-const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'apps/api/dist/cli.js');
 
 let api: RunningApp;
 let org: TestOrg;
@@ -1139,25 +1138,6 @@ describe('streaming a large export', () => {
 });
 
 /* ---------- the CLI ---------- */
-
-function runCli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('the CLI: enclave export', () => {
   let dir: string;

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -10,8 +9,10 @@ import type { ErrorDetail, ImportResult, LabelConfigInput, OrgRole, ProjectView 
 import {
   asMigrator,
   auditEvents,
+  CLI,
   createOrg,
   expectErrorShape,
+  runCli,
   signIn,
   startApp,
   type RunningApp,
@@ -24,8 +25,6 @@ import { streamRequest, type Client, type HttpResponse } from '../support/http';
  * named, set-based duplicate and asset checks, who may import, and a server that stays small and
  * healthy whatever the body: endless garbage, a client walking away mid-upload. Then the CLI.
  */
-const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'apps/api/dist/cli.js');
 
 let api: RunningApp;
 let org: TestOrg;
@@ -668,25 +667,6 @@ async function insertAsset(projectId: string): Promise<string> {
     [org.orgId, projectId, randomBytes(32).toString('hex'), org.users.manager.id],
   );
   return row!.id;
-}
-
-function runCli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 describe('the CLI: enclave tasks:import', () => {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -215,4 +216,29 @@ export function expectErrorShape(res: HttpResponse, status: number, code?: strin
   expect((body.error.message as string).length).toBeGreaterThan(0);
   expect(Array.isArray(body.error.details)).toBe(true);
   if (code) expect(body.error.code).toBe(code);
+}
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** The built CLI: `npm run build` (or the test run's build stage) makes it. */
+export const CLI = path.join(ROOT, 'apps/api/dist/cli.js');
+
+/** Runs the built CLI from the repository's root with only PATH and `env` set, to the end of its output. */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -221,8 +221,9 @@ async function saveToTemp(
       done(null, chunk);
     },
   });
+  const out = createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 });
   try {
-    await pipeline(stream, tap, createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 }));
+    await pipeline(stream, tap, out);
     // The row that points at these bytes commits after this: make sure they are on disk first.
     const written = await fs.open(tmpPath, 'r');
     try {
@@ -231,6 +232,9 @@ async function saveToTemp(
       await written.close();
     }
   } catch (err) {
+    // A stream stopped before its file was opened still opens (creates) it afterwards: remove the
+    // file only once the stream is closed, or an empty file is left behind.
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
     await fs.rm(tmpPath, { force: true });
     throw err;
   }
